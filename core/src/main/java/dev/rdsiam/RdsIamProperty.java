@@ -1,0 +1,216 @@
+package dev.rdsiam;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The one catalogue of configuration keys. Every front door (builder, properties, {@code jdbc:rdsiam:} URLs,
+ * environment variables) reads it; so do validation, masking, {@code Driver.getPropertyInfo} and the README table.
+ *
+ * <pre>{@code
+ * Properties p = new Properties();
+ * p.setProperty("rdsiam." + RdsIamProperty.HOST.key(), "mydb.c0ffee.us-east-1.rds.amazonaws.com");
+ * RdsIamConfig config = RdsIamConfig.fromProperties(p, "rdsiam.");
+ * }</pre>
+ *
+ * <p>Keys are lowerCamelCase; in properties and URLs they carry the {@code rdsiam.} prefix, in the environment they
+ * are {@code RDSIAM_} plus the key in upper snake case (see {@link #environmentVariable()}).
+ */
+public enum RdsIamProperty {
+
+    ACCESS_KEY_ID("accessKeyId", Kind.STRING, null, false,
+            "Static AWS access key id (tests, local development). Needs secretAccessKey; excludes profile."),
+    CONNECT_HOST("connectHost", Kind.STRING, null, false,
+            "Dial this host instead of the identity host: an SSM port-forwarding tunnel (127.0.0.1), an NLB name, a "
+                    + "jump host. The token and the TLS host-name check still use host. Needs connectPort."),
+    CONNECT_PORT("connectPort", Kind.INT, null, false,
+            "Port to dial on connectHost (e.g. the local port of an SSM port-forwarding session)."),
+    CONNECT_TIMEOUT("connectTimeout", Kind.DURATION, "10s", false,
+            "Bound on the TCP connect and on the TLS handshake of each new connection (e.g. 10s, 500ms, PT5S)."),
+    DATABASE("database", Kind.STRING, null, false, "Database (schema) name to connect to."),
+    ENGINE("engine", Kind.CHOICE, null, false, "Database engine; taken from the URL in jdbc:rdsiam: URLs.",
+            "postgresql", "mysql"),
+    EXTERNAL_ID("externalId", Kind.STRING, null, false,
+            "External ID passed to STS AssumeRole, when the role's trust policy requires one. Needs roleArn."),
+    HOST("host", Kind.STRING, null, false,
+            "The real RDS/Aurora/RDS Proxy endpoint name (the identity): signed into the token and checked against "
+                    + "the server certificate."),
+    NAME("name", Kind.STRING, "rdsiam", false, "Name of the DataSource, used as the prefix of its log lines."),
+    PORT("port", Kind.INT, null, false,
+            "Port of the endpoint as RDS knows it (signed into the token). Default: 5432 for postgresql, 3306 for mysql."),
+    PROFILE("profile", Kind.STRING, null, false,
+            "Named AWS profile (~/.aws/config): static keys, credential_process (IAM Roles Anywhere), SSO, role chains. "
+                    + "Default: the SDK's default credentials chain."),
+    REGION("region", Kind.STRING, null, false,
+            "Region to sign the token for. Default: read from the host name; required for other names."),
+    ROLE_ARN("roleArn", Kind.STRING, null, false,
+            "Assume this IAM role with STS (from the default chain, profile or static keys) and sign with its session "
+                    + "credentials."),
+    ROLE_DURATION("roleDuration", Kind.DURATION, "1h", false,
+            "Duration of the assumed-role session (15m to 12h, within the role's maximum)."),
+    ROLE_SESSION_NAME("roleSessionName", Kind.STRING, "rdsiam", false, "Session name for STS AssumeRole."),
+    SECRET_ACCESS_KEY("secretAccessKey", Kind.STRING, null, true, "Static AWS secret access key. Needs accessKeyId."),
+    SESSION_TOKEN("sessionToken", Kind.STRING, null, true,
+            "Session token of static temporary credentials. Needs accessKeyId and secretAccessKey."),
+    STS_ENDPOINT("stsEndpoint", Kind.URI, null, false,
+            "STS endpoint override (a VPC interface endpoint, or a local STS for tests), e.g. "
+                    + "https://sts.eu-west-1.amazonaws.com."),
+    STS_REGION("stsRegion", Kind.STRING, null, false, "Region of the STS endpoint. Default: region."),
+    TOKEN_REUSE_WINDOW("tokenReuseWindow", Kind.DURATION, "10m", false,
+            "How long a minted token is reused for new connections (less than 15m). A token is also renewed when the "
+                    + "credentials that signed it are about to expire."),
+    TRUST("trust", Kind.CHOICE, "auto", false,
+            "Certificate authorities trusted for the server certificate: auto (RDS CA bundle; JDK trust store for RDS "
+                    + "Proxy endpoints), rds-bundle, system, or pem (only trustPem).",
+            "auto", "rds-bundle", "system", "pem"),
+    TRUST_PEM("trustPem", Kind.PATH, null, false,
+            "PEM file of extra CA certificates (GovCloud, China, a newer region, a local CA); the only trust with "
+                    + "trust=pem."),
+    USER("user", Kind.STRING, null, false, "Database user that logs in with IAM (rds_iam / AWSAuthenticationPlugin).");
+
+    /** How a property's text value is read. */
+    public enum Kind {
+        /** Free text. */
+        STRING,
+        /** A decimal integer. */
+        INT,
+        /** A duration: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h} or ISO-8601 {@code PT10S}. */
+        DURATION,
+        /** One of {@link #allowedValues()}. */
+        CHOICE,
+        /** A file path. */
+        PATH,
+        /** An absolute http(s) URI. */
+        URI
+    }
+
+    /** The prefix of keys in properties, URLs and Spring/Quarkus configuration. */
+    public static final String PREFIX = "rdsiam.";
+
+    private final String key;
+    private final Kind kind;
+    private final String defaultValue;
+    private final boolean secret;
+    private final String description;
+    private final List<String> allowedValues;
+
+    RdsIamProperty(String key, Kind kind, String defaultValue, boolean secret, String description,
+            String... allowedValues) {
+        this.key = key;
+        this.kind = kind;
+        this.defaultValue = defaultValue;
+        this.secret = secret;
+        this.description = description;
+        this.allowedValues = Collections.unmodifiableList(Arrays.asList(allowedValues));
+    }
+
+    /** The key, lowerCamelCase, without prefix, e.g. {@code connectPort}. */
+    public String key() {
+        return key;
+    }
+
+    /** The key with the {@code rdsiam.} prefix, e.g. {@code rdsiam.connectPort}. */
+    public String prefixedKey() {
+        return PREFIX + key;
+    }
+
+    /** The environment variable read by programs that read their environment, e.g. {@code RDSIAM_CONNECT_PORT}. */
+    public String environmentVariable() {
+        StringBuilder sb = new StringBuilder("RDSIAM_");
+        for (char c : key.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                sb.append('_');
+            }
+            sb.append(Character.toUpperCase(c));
+        }
+        return sb.toString();
+    }
+
+    /** How the value is read. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The default as text, if there is a fixed one. */
+    public Optional<String> defaultValue() {
+        return Optional.ofNullable(defaultValue);
+    }
+
+    /** Whether the value is a secret: never shown in {@code toString}, logs or messages. */
+    public boolean isSecret() {
+        return secret;
+    }
+
+    /** One-sentence description (the README table and {@code Driver.getPropertyInfo} show it). */
+    public String description() {
+        return description;
+    }
+
+    /** For {@link Kind#CHOICE}: the allowed values; otherwise empty. */
+    public List<String> allowedValues() {
+        return allowedValues;
+    }
+
+    /** The value as it may be shown: {@code ****} for secrets. */
+    public String display(String value) {
+        if (value == null) {
+            return "null";
+        }
+        return secret ? "****" : value;
+    }
+
+    /** Finds a property by key (without prefix, exact case). */
+    public static Optional<RdsIamProperty> forKey(String key) {
+        for (RdsIamProperty p : values()) {
+            if (p.key.equals(key)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The known key closest to a misspelt one, for "did you mean" messages: case-insensitive, then by edit distance
+     * (at most a third of the key's length).
+     */
+    public static Optional<RdsIamProperty> closest(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        for (RdsIamProperty p : values()) {
+            if (k.length() >= 4 && p.key.toLowerCase(Locale.ROOT).startsWith(k)) {
+                return Optional.of(p);
+            }
+        }
+        RdsIamProperty best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (RdsIamProperty p : values()) {
+            int d = distance(k, p.key.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = p;
+            }
+        }
+        return bestDistance <= Math.max(2, key.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

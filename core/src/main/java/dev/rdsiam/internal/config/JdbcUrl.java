@@ -1,0 +1,148 @@
+package dev.rdsiam.internal.config;
+
+import dev.rdsiam.Engine;
+import dev.rdsiam.RdsIamConfig;
+import dev.rdsiam.RdsIamProperty;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Parses {@code jdbc:rdsiam:ENGINE://HOST[:PORT][/DATABASE][?k=v&...]} into a configuration builder.
+ *
+ * <p>{@code rdsiam.*} entries (query or info) configure the library; {@code user} is the database user; a non-empty
+ * {@code password} is refused (the token is the password); every other entry passes through to the driver.
+ */
+public final class JdbcUrl {
+
+    /** The prefix of the URLs the driver accepts. */
+    public static final String PREFIX = "jdbc:rdsiam:";
+
+    private JdbcUrl() {
+    }
+
+    /**
+     * Parses a URL and connection properties.
+     *
+     * @throws IllegalArgumentException for a malformed URL or a missing or unknown engine
+     */
+    public static RdsIamConfig.Builder parse(String url, Map<String, String> info) {
+        if (url == null || !url.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("not a jdbc:rdsiam: URL: '" + (url == null ? null : redact(url)) + "'");
+        }
+        String shown = redact(url);
+        String rest = url.substring(PREFIX.length());
+        int schemeEnd = rest.indexOf("://");
+        if (schemeEnd <= 0) {
+            throw new IllegalArgumentException("the jdbc:rdsiam: URL '" + shown + "' names no engine: use "
+                    + "jdbc:rdsiam:postgresql://HOST:5432/DB or jdbc:rdsiam:mysql://HOST:3306/DB");
+        }
+        Engine engine;
+        try {
+            engine = Engine.fromKey(rest.substring(0, schemeEnd));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the jdbc:rdsiam: URL '" + shown + "' names engine '"
+                    + rest.substring(0, schemeEnd) + "': use jdbc:rdsiam:postgresql:// or jdbc:rdsiam:mysql://", e);
+        }
+        String afterScheme = rest.substring(schemeEnd + 3);
+        String query = null;
+        int q = afterScheme.indexOf('?');
+        if (q >= 0) {
+            query = afterScheme.substring(q + 1);
+            afterScheme = afterScheme.substring(0, q);
+        }
+        String authority = afterScheme;
+        String database = null;
+        int slash = afterScheme.indexOf('/');
+        if (slash >= 0) {
+            authority = afterScheme.substring(0, slash);
+            database = decode(afterScheme.substring(slash + 1));
+        }
+        if (authority.contains(",")) {
+            throw new IllegalArgumentException("the jdbc:rdsiam: URL '" + shown + "' lists several hosts: give one "
+                    + "endpoint (a cluster endpoint for Aurora)");
+        }
+        if (authority.contains("@")) {
+            throw new IllegalArgumentException("the jdbc:rdsiam: URL '" + shown + "' carries user information: put the "
+                    + "user in ?user= or the user property, never a password");
+        }
+        String host = authority;
+        String port = null;
+        if (authority.startsWith("[")) {
+            int close = authority.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("the jdbc:rdsiam: URL '" + shown + "' has an unclosed IPv6 bracket");
+            }
+            host = authority.substring(1, close);
+            if (authority.length() > close + 1 && authority.charAt(close + 1) == ':') {
+                port = authority.substring(close + 2);
+            }
+        } else if (authority.indexOf(':') >= 0) {
+            host = authority.substring(0, authority.indexOf(':'));
+            port = authority.substring(authority.indexOf(':') + 1);
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("the jdbc:rdsiam: URL '" + shown + "' has no host: use "
+                    + "jdbc:rdsiam:" + engine.key() + "://HOST:" + engine.defaultPort() + "/DB");
+        }
+
+        Map<String, String> entries = new LinkedHashMap<>();
+        if (query != null && !query.isEmpty()) {
+            for (String pair : query.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                entries.put(k, v);
+            }
+        }
+        if (info != null) {
+            info.forEach(entries::putIfAbsent);
+        }
+
+        RdsIamConfig.Builder b = RdsIamConfig.builder().engine(engine).host(host);
+        if (port != null && !port.isEmpty()) {
+            b.set(RdsIamProperty.PORT, port);
+        }
+        if (database != null && !database.isEmpty()) {
+            b.database(database);
+        }
+        for (Map.Entry<String, String> e : entries.entrySet()) {
+            String k = e.getKey();
+            String v = e.getValue();
+            if (k.startsWith(RdsIamProperty.PREFIX)) {
+                String key = k.substring(RdsIamProperty.PREFIX.length());
+                if (key.equals("host") || key.equals("engine")) {
+                    throw new IllegalArgumentException(k + " cannot be set in a jdbc:rdsiam: URL: the URL names the "
+                            + "engine and host");
+                }
+                b.set(key, v);
+            } else if (k.equals("user")) {
+                if (v != null && !v.isEmpty()) {
+                    b.user(v);
+                }
+            } else if (k.equals("password")) {
+                if (v != null && !v.isEmpty()) {
+                    throw new IllegalArgumentException("a password was given, but the IAM token is the password: "
+                            + "remove the password (e.g. spring.datasource.password) from the configuration");
+                }
+            } else {
+                b.driverProperty(k, v == null ? "" : v);
+            }
+        }
+        return b;
+    }
+
+    /** The URL as it may be shown: user information and password values removed. */
+    static String redact(String url) {
+        String r = url.replaceAll("//[^/@?]*@", "//****@");
+        return r.replaceAll("(?i)(password=)[^&]*", "$1****");
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.rdsiam.internal.credentials;
+
+import dev.rdsiam.RdsIamConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
+
+/**
+ * The AWS credentials of one DataSource: one provider, built from the configuration, reused for every token, closed
+ * with the DataSource. No provider here starts a thread (asynchronous refresh stays off).
+ */
+public final class CredentialsSource implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CredentialsSource.class);
+
+    private final AwsCredentialsProvider provider;
+    private final String description;
+    private final List<AutoCloseable> owned;
+
+    private CredentialsSource(AwsCredentialsProvider provider, String description, List<AutoCloseable> owned) {
+        this.provider = provider;
+        this.description = description;
+        this.owned = owned;
+    }
+
+    /** Builds the provider the configuration asks for. Does no I/O: credentials are resolved on first use. */
+    public static CredentialsSource create(RdsIamConfig config) {
+        List<AutoCloseable> owned = new ArrayList<>();
+        AwsCredentialsProvider base;
+        if (config.credentialsProvider().isPresent()) {
+            base = config.credentialsProvider().get();
+        } else if (config.profile().isPresent()) {
+            base = ProfileCredentialsProvider.builder().profileName(config.profile().get()).build();
+            owned.add((AutoCloseable) base);
+        } else if (config.accessKeyId().isPresent()) {
+            String id = config.accessKeyId().get();
+            String secret = config.secretAccessKey().orElseThrow();
+            Optional<String> session = config.sessionToken();
+            AwsCredentials creds = session.isPresent() ? AwsSessionCredentials.create(id, secret, session.get())
+                    : AwsBasicCredentials.create(id, secret);
+            base = StaticCredentialsProvider.create(creds);
+        } else {
+            base = DefaultCredentialsProvider.builder().asyncCredentialUpdateEnabled(false).build();
+            owned.add((AutoCloseable) base);
+        }
+        AwsCredentialsProvider provider = base;
+        if (config.roleArn().isPresent()) {
+            Duration timeout = config.connectTimeout();
+            var sts = StsClient.builder()
+                    .region(Region.of(config.stsRegion()))
+                    .credentialsProvider(base)
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()
+                            .connectionTimeout(timeout)
+                            .socketTimeout(timeout.plus(timeout)));
+            config.stsEndpoint().map(URI::normalize).ifPresent(sts::endpointOverride);
+            StsClient client = sts.build();
+            AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
+                    .roleArn(config.roleArn().get())
+                    .roleSessionName(config.roleSessionName())
+                    .durationSeconds((int) config.roleDuration().getSeconds());
+            config.externalId().ifPresent(request::externalId);
+            provider = StsAssumeRoleCredentialsProvider.builder()
+                    .stsClient(client)
+                    .refreshRequest(request.build())
+                    .asyncCredentialUpdateEnabled(false)
+                    .build();
+            owned.add(0, (AutoCloseable) provider);
+            owned.add(1, client);
+        }
+        return new CredentialsSource(provider, config.credentialsDescription(), owned);
+    }
+
+    /** The provider: resolves (and refreshes) credentials on demand. */
+    public AwsCredentialsProvider provider() {
+        return provider;
+    }
+
+    /** Where the credentials come from, in words, without secrets. */
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : owned) {
+            try {
+                if (c instanceof SdkAutoCloseable) {
+                    ((SdkAutoCloseable) c).close();
+                } else {
+                    c.close();
+                }
+            } catch (Exception e) {
+                LOG.debug("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CredentialsSource[" + description + "]";
+    }
+}

@@ -1,0 +1,222 @@
+package dev.rdsiam.jdbc;
+
+import dev.rdsiam.RdsIamConfig;
+import dev.rdsiam.TokenUnavailableException;
+import dev.rdsiam.internal.credentials.CredentialsSource;
+import dev.rdsiam.internal.token.CachingTokenProvider;
+import dev.rdsiam.internal.token.TokenSigner;
+import dev.rdsiam.spi.Connector;
+import dev.rdsiam.spi.ConnectorContext;
+import dev.rdsiam.spi.EngineBinding;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An unpooled {@link DataSource}: every {@link #getConnection()} opens one physical connection, authenticated with a
+ * current IAM auth token over verified TLS. Put a pool in front of it (see {@code RdsIam.pooledDataSource}).
+ *
+ * <pre>{@code
+ * try (RdsIamDataSource ds = RdsIam.dataSource(config);
+ *      Connection c = ds.getConnection()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Tokens come from a per-DataSource cache; when the server rejects a login made with a reused token, the
+ * DataSource mints a fresh token and retries once. Failures are {@link SQLException}s whose message says what to
+ * check. The DataSource holds an AWS credentials provider: {@link #close()} it when done.
+ */
+public final class RdsIamDataSource implements DataSource, AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(RdsIamDataSource.class);
+
+    private final RdsIamConfig config;
+    private final CredentialsSource credentials;
+    private final TokenSigner signer = new TokenSigner();
+    private final CachingTokenProvider tokens;
+    private final Map<String, CachingTokenProvider> otherUsers = new ConcurrentHashMap<>();
+    private final Connector connector;
+    private volatile PrintWriter logWriter;
+    private volatile int loginTimeoutSeconds;
+    private volatile boolean closed;
+
+    /**
+     * Creates a DataSource with the engine binding found on the class path.
+     *
+     * @throws IllegalArgumentException when the binding of the engine is missing (naming the artifact to add)
+     */
+    public static RdsIamDataSource create(RdsIamConfig config) {
+        EngineBinding binding = EngineBinding.find(config.engine()).orElseThrow(() -> new IllegalArgumentException(
+                "no driver binding for engine '" + config.engine() + "' on the class path: add the dependency "
+                        + "dev.rdsiam:" + config.engine().artifactId() + " (it brings the JDBC driver)"));
+        return new RdsIamDataSource(config, binding);
+    }
+
+    /**
+     * Creates a DataSource with the given engine binding.
+     *
+     * @param config the configuration
+     * @param binding the binding of {@code config.engine()}
+     */
+    public RdsIamDataSource(RdsIamConfig config, EngineBinding binding) {
+        if (binding.engine() != config.engine()) {
+            throw new IllegalArgumentException("binding for " + binding.engine() + " cannot serve engine "
+                    + config.engine());
+        }
+        this.config = config;
+        this.credentials = CredentialsSource.create(config);
+        this.tokens = new CachingTokenProvider(config, config.user(), credentials.provider(),
+                credentials.description(), signer);
+        Connector c;
+        try {
+            c = binding.connector(new ConnectorContext(config));
+        } catch (RuntimeException e) {
+            credentials.close();
+            throw e;
+        }
+        this.connector = c;
+        LOG.debug("{} - created: {}", config.name(), config);
+    }
+
+    /** The configuration. */
+    public RdsIamConfig config() {
+        return config;
+    }
+
+    /** The token cache of the configured user (the one every connection of this DataSource uses). */
+    public CachingTokenProvider tokenProvider() {
+        return tokens;
+    }
+
+    /** Where the AWS credentials come from, in words, without secrets. */
+    public String credentialsDescription() {
+        return credentials.description();
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return connect(tokens, config.user());
+    }
+
+    /**
+     * Opens a connection as another database user (a token is minted for that user). The password must be null or
+     * empty: the IAM token is the password.
+     */
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        if (password != null && !password.isEmpty()) {
+            throw new SQLException("a password was given, but the IAM token is the password: configure no password "
+                    + "(DataSource '" + config.name() + "')", "28000");
+        }
+        if (username == null || username.equals(config.user())) {
+            return getConnection();
+        }
+        CachingTokenProvider p = otherUsers.computeIfAbsent(username,
+                u -> new CachingTokenProvider(config, u, credentials.provider(), credentials.description(), signer));
+        return connect(p, username);
+    }
+
+    private Connection connect(CachingTokenProvider provider, String user) throws SQLException {
+        if (closed) {
+            throw new SQLException("DataSource '" + config.name() + "' is closed", "08003");
+        }
+        CachingTokenProvider.Lease lease = lease(provider);
+        try {
+            return connector.connect(user, lease.token());
+        } catch (SQLException first) {
+            if (lease.minted() || !connector.isAuthFailure(first)) {
+                throw connector.diagnose(first, lease.token());
+            }
+            provider.invalidate(lease.token());
+            CachingTokenProvider.Lease fresh = lease(provider);
+            LOG.debug("{} - login with a cached token was rejected; retrying once with a {} token", config.name(),
+                    fresh.minted() ? "freshly minted" : "newer");
+            try {
+                return connector.connect(user, fresh.token());
+            } catch (SQLException second) {
+                SQLException diagnosed = connector.diagnose(second, fresh.token());
+                diagnosed.addSuppressed(first);
+                throw diagnosed;
+            }
+        }
+    }
+
+    private CachingTokenProvider.Lease lease(CachingTokenProvider provider) throws SQLException {
+        try {
+            return provider.acquire();
+        } catch (TokenUnavailableException e) {
+            throw new SQLException(e.getMessage() + " (DataSource '" + config.name() + "')", "08001", e);
+        }
+    }
+
+    /** Closes the credentials provider and the connector. Open connections stay open. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            connector.close();
+        } finally {
+            credentials.close();
+        }
+        LOG.debug("{} - closed (tokens minted: {})", config.name(), tokens.mintedCount());
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    /** Recorded for JDBC conformance; the connect timeout is {@code rdsiam.connectTimeout}. */
+    @Override
+    public void setLoginTimeout(int seconds) {
+        this.loginTimeoutSeconds = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeoutSeconds;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("rds-iam-jdbc logs through SLF4J");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("RdsIamDataSource does not wrap " + iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    @Override
+    public String toString() {
+        return "RdsIamDataSource[" + config + "]";
+    }
+}
