@@ -20,6 +20,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sts.model.StsException;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
@@ -76,15 +78,48 @@ public final class CredentialsSource implements AutoCloseable {
                     .roleSessionName(config.roleSessionName())
                     .durationSeconds((int) config.roleDuration().getSeconds());
             config.externalId().ifPresent(request::externalId);
-            provider = StsAssumeRoleCredentialsProvider.builder()
+            StsAssumeRoleCredentialsProvider assume = StsAssumeRoleCredentialsProvider.builder()
                     .stsClient(client)
                     .refreshRequest(request.build())
                     .asyncCredentialUpdateEnabled(false)
                     .build();
-            owned.add(0, (AutoCloseable) provider);
+            provider = new AssumeRole(assume, config.roleArn().get(), config.externalId().isPresent());
+            owned.add(0, assume);
             owned.add(1, client);
         }
         return new CredentialsSource(provider, config.credentialsDescription(), owned);
+    }
+
+    /** Turns STS refusals into messages that say what to check. */
+    private static final class AssumeRole implements AwsCredentialsProvider {
+        private final AwsCredentialsProvider delegate;
+        private final String roleArn;
+        private final boolean externalId;
+
+        AssumeRole(AwsCredentialsProvider delegate, String roleArn, boolean externalId) {
+            this.delegate = delegate;
+            this.roleArn = roleArn;
+            this.externalId = externalId;
+        }
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            try {
+                return delegate.resolveCredentials();
+            } catch (StsException e) {
+                String code = e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorCode();
+                String detail = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+                throw SdkClientException.create("STS AssumeRole of " + roleArn + " was refused (HTTP " + e.statusCode()
+                        + code + ": " + detail + "): check that the source credentials may call sts:AssumeRole on "
+                        + "this role and that the role's trust policy accepts them"
+                        + (externalId ? " with this external id" : " (does it require an external id?)"), e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "AssumeRole[" + roleArn + "]";
+        }
     }
 
     /** The provider: resolves (and refreshes) credentials on demand. */
