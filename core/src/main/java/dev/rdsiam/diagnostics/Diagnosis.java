@@ -1,0 +1,117 @@
+package dev.rdsiam.diagnostics;
+
+import dev.rdsiam.AuthToken;
+import dev.rdsiam.EndpointType;
+import dev.rdsiam.RdsIamConfig;
+import dev.rdsiam.internal.net.ConnectFailure;
+import dev.rdsiam.internal.trust.TlsVerificationException;
+import java.net.SocketTimeoutException;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Turns connection failures into messages that say what is wrong and what to check. Engine bindings call it; the
+ * texts are part of the API (tests assert them) and never contain a secret.
+ *
+ * <pre>{@code
+ * catch (SQLException e) {
+ *     throw Diagnosis.withAdvice(e, Diagnosis.network(e, config).orElse("..."));
+ * }
+ * }</pre>
+ */
+public final class Diagnosis {
+
+    private Diagnosis() {
+    }
+
+    /**
+     * The advice for a network or TLS failure found in the cause chain: dropped packets (timeout), nothing listening
+     * (refused), a name that does not resolve, or a certificate that failed verification.
+     */
+    public static Optional<String> network(Throwable failure, RdsIamConfig config) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectFailure || t instanceof TlsVerificationException) {
+                return Optional.of(t.getMessage());
+            }
+            if (t instanceof SocketTimeoutException) {
+                return Optional.of("the server at " + route(config) + " stopped answering during login (read timed "
+                        + "out): check that it is a " + config.engine() + " endpoint, that it is not overloaded, and "
+                        + "that nothing in the path (proxy, NLB) holds the connection");
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code host:port} actually dialled, with the identity when a route is configured. */
+    public static String route(RdsIamConfig config) {
+        String r = config.routeHost() + ":" + config.routePort();
+        return config.hasRoute() ? r + " (route to " + config.host() + ":" + config.port() + ")" : r;
+    }
+
+    /**
+     * The resource of the IAM policy that must allow {@code rds-db:connect}, e.g.
+     * {@code arn:aws:rds-db:eu-west-1:<ACCOUNT_ID>:dbuser:<DbiResourceId, db-...>/app}.
+     */
+    public static String policyResource(RdsIamConfig config, String user) {
+        String partition = config.endpoint().partition().orElse("aws");
+        EndpointType type = config.endpoint().type();
+        String resource;
+        if (type.isProxy()) {
+            resource = "<proxy resource id, prx-...>";
+        } else if (type.isCluster()) {
+            resource = "<DbClusterResourceId, cluster-...>";
+        } else if (type == EndpointType.INSTANCE) {
+            resource = "<DbiResourceId, db-...>";
+        } else {
+            resource = "<DbiResourceId db-... or DbClusterResourceId cluster-...>";
+        }
+        return "arn:" + partition + ":rds-db:" + config.region() + ":<ACCOUNT_ID>:dbuser:" + resource + "/" + user;
+    }
+
+    /**
+     * The checklist for a login the server rejected although TLS worked: the database-side grant, the IAM policy,
+     * the clock, and the host and port the token was signed for.
+     *
+     * @param config the configuration
+     * @param token the token that was rejected
+     * @param databaseGrant what the engine needs on the database side, e.g. {@code GRANT rds_iam TO "app"}
+     */
+    public static String iamLoginRejected(RdsIamConfig config, AuthToken token, String databaseGrant) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("the server rejected the IAM auth token for user '").append(token.user()).append("'. Check: (1) ")
+                .append(databaseGrant).append("; (2) an IAM policy of the caller (").append(config.credentialsDescription())
+                .append(") allows rds-db:connect on ").append(policyResource(config, token.user()))
+                .append("; (3) IAM database authentication is enabled on the ")
+                .append(config.endpoint().type().isProxy() ? "proxy" : "instance or cluster")
+                .append("; (4) this machine's clock is right (the token was signed at ").append(token.issuedAt())
+                .append(" by this clock); (5) the token names ").append(token.host()).append(':').append(token.port())
+                .append(" and region ").append(token.region())
+                .append(": it must be the real endpoint name and port, not a tunnel, NLB or DNS alias (put those in "
+                        + "rdsiam.connectHost/connectPort)");
+        if (config.endpoint().type().isProxy()) {
+            sb.append("; (6) for an RDS Proxy, the proxy must require IAM authentication for this user");
+        }
+        return sb.toString();
+    }
+
+    /** The advice for RDS Proxy's "no credentials for the role" refusal. */
+    public static String proxyHasNoCredentials(RdsIamConfig config, String user) {
+        return "the RDS Proxy has no database credentials for user '" + user + "': add a Secrets Manager secret for "
+                + "this user to the proxy's authentication settings (or switch the proxy to end-to-end IAM "
+                + "authentication), and check that the proxy's IAM role may read it (secretsmanager:GetSecretValue, "
+                + "kms:Decrypt); the token itself was accepted by the proxy for " + config.host();
+    }
+
+    /**
+     * A new exception with {@code advice} appended to the message, the same SQLState and vendor code, and the
+     * original as cause.
+     */
+    public static SQLException withAdvice(SQLException e, String advice) {
+        String base = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        SQLException out = new SQLException(base + " — " + advice, e.getSQLState(), e.getErrorCode(), e);
+        return out;
+    }
+}
