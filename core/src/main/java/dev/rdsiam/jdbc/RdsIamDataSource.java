@@ -43,6 +43,7 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
     private final CachingTokenProvider tokens;
     private final Map<String, CachingTokenProvider> otherUsers = new ConcurrentHashMap<>();
     private final Connector connector;
+    private final ConnectorContext context;
     private volatile PrintWriter logWriter;
     private volatile int loginTimeoutSeconds;
     private volatile boolean closed;
@@ -76,7 +77,8 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
                 credentials.description(), signer);
         Connector c;
         try {
-            c = binding.connector(new ConnectorContext(config));
+            this.context = new ConnectorContext(config);
+            c = binding.connector(context);
         } catch (RuntimeException e) {
             credentials.close();
             throw e;
@@ -93,6 +95,19 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
     /** The token cache of the configured user (the one every connection of this DataSource uses). */
     public CachingTokenProvider tokenProvider() {
         return tokens;
+    }
+
+    /**
+     * The most recent verified TLS handshake of this DataSource: protocol, cipher, the certificate and the name and
+     * trust it was verified against.
+     */
+    public java.util.Optional<dev.rdsiam.internal.trust.TlsHandshake> lastTlsHandshake() {
+        return context.lastHandshake();
+    }
+
+    /** The trust in words, e.g. {@code Amazon RDS CA bundle (108 certificates)}. */
+    public String trustDescription() {
+        return context.trustDescription();
     }
 
     /** Where the AWS credentials come from, in words, without secrets. */

@@ -74,6 +74,11 @@ public final class ConnectorContext {
         return route;
     }
 
+    /** The most recent verified TLS handshake of this DataSource (protocol, cipher, certificate), if any. */
+    public java.util.Optional<dev.rdsiam.internal.trust.TlsHandshake> lastHandshake() {
+        return tls.lastHandshake();
+    }
+
     /** The trust in words, e.g. {@code Amazon RDS CA bundle (108 certificates)}. */
     public String trustDescription() {
         return trust.description();

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -36,6 +37,7 @@ public final class IdentitySslSocketFactory extends SSLSocketFactory {
     private final IdentityTls tls;
     private final String identityHost;
     private final Duration handshakeTimeout;
+    private volatile TlsHandshake lastHandshake;
 
     /**
      * A factory verifying servers against {@code identityHost} with {@code trust}.
@@ -54,6 +56,11 @@ public final class IdentitySslSocketFactory extends SSLSocketFactory {
         IdentityTls.positiveMillis(handshakeTimeout);
         this.identityHost = identityHost.trim();
         this.handshakeTimeout = handshakeTimeout;
+    }
+
+    /** The most recent verified handshake of this factory, if any. */
+    public java.util.Optional<TlsHandshake> lastHandshake() {
+        return java.util.Optional.ofNullable(lastHandshake);
     }
 
     /** The host every server certificate is checked against. */
@@ -78,7 +85,9 @@ public final class IdentitySslSocketFactory extends SSLSocketFactory {
      */
     @Override
     public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-        return new HandshakenSslSocket(tls.handshake(s, identityHost, Math.max(0, port), handshakeTimeout, autoClose));
+        SSLSocket ssl = tls.handshake(s, identityHost, Math.max(0, port), handshakeTimeout, autoClose);
+        lastHandshake = TlsHandshake.of(ssl.getSession(), identityHost, tls.trust().description());
+        return new HandshakenSslSocket(ssl);
     }
 
     @Override

@@ -1,0 +1,66 @@
+package dev.rdsiam.mysql.internal;
+
+import com.mysql.cj.conf.PropertyKey;
+import com.mysql.cj.conf.PropertySet;
+import com.mysql.cj.conf.RuntimeProperty;
+import com.mysql.cj.protocol.ServerSession;
+import com.mysql.cj.protocol.SocketConnection;
+import com.mysql.cj.protocol.SocketFactory;
+import dev.rdsiam.spi.ConnectorContext;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
+
+/**
+ * Connector/J's {@code socketFactory}: dials the route, then does TLS with the DataSource's cached context (SNI and
+ * host-name check against the identity host) and returns a real {@code SSLSocket}, which is what makes Connector/J
+ * send the token with {@code mysql_clear_password}. While the login runs, reads are bounded by the connect timeout;
+ * afterwards the socket gets Connector/J's {@code socketTimeout} (default: none).
+ */
+public final class RdsIamSocketFactory implements SocketFactory {
+
+    /** The context of the DataSource whose thread is connecting; set around {@code Driver.connect}. */
+    static final ThreadLocal<ConnectorContext> CURRENT = new ThreadLocal<>();
+
+    private ConnectorContext context;
+    private Socket raw;
+    private Socket tls;
+    private int socketTimeout;
+
+    /** Called by Connector/J (needs a public no-argument constructor). */
+    public RdsIamSocketFactory() {
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends Closeable> T connect(String host, int port, PropertySet props, int loginTimeout)
+            throws IOException {
+        context = CURRENT.get();
+        if (context == null) {
+            throw new SocketException("the rds-iam-jdbc socket factory is only usable through an rdsiam DataSource");
+        }
+        RuntimeProperty<Integer> st = props.getIntegerProperty(PropertyKey.socketTimeout);
+        socketTimeout = st.getValue() == null ? 0 : st.getValue();
+        raw = context.routeSocketFactory().createSocket(host, port);
+        raw.setSoTimeout((int) Math.min(Integer.MAX_VALUE, context.config().connectTimeout().toMillis()));
+        return (T) raw;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends Closeable> T performTlsHandshake(SocketConnection socketConnection, ServerSession serverSession)
+            throws IOException {
+        tls = context.tlsSocketFactory().createSocket(socketConnection.getMysqlSocket(), context.config().host(),
+                context.config().port(), true);
+        return (T) tls;
+    }
+
+    @Override
+    public void afterHandshake() throws IOException {
+        Socket s = tls != null ? tls : raw;
+        if (s != null && !s.isClosed()) {
+            s.setSoTimeout(socketTimeout);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.rdsiam.postgresql.internal;
+
+import dev.rdsiam.AuthToken;
+import dev.rdsiam.RdsIamConfig;
+import dev.rdsiam.diagnostics.Diagnosis;
+import dev.rdsiam.spi.Connector;
+import dev.rdsiam.spi.ConnectorContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Opens pgjdbc connections for one DataSource.
+ *
+ * <p>pgjdbc takes its socket, TLS and host-name-verifier factories as class names and instantiates them per
+ * connection with the connection's properties. The connector therefore registers its {@link ConnectorContext} under
+ * a random id, passes the id as the property {@value #CONTEXT_PROPERTY}, and the factories look the context up: so
+ * the one {@code SSLContext} of the DataSource serves every connection, and nothing is re-read from files.
+ *
+ * <p>The JDBC URL names the route when one is configured (so pgjdbc never has to resolve an identity name that may
+ * not resolve here) and the identity host otherwise; the TLS check is always against the identity host.
+ */
+public final class PgConnector implements Connector {
+
+    /** The connection property that carries the DataSource's context id to the factories. */
+    public static final String CONTEXT_PROPERTY = "rdsiamContext";
+
+    private static final Map<String, ConnectorContext> CONTEXTS = new ConcurrentHashMap<>();
+
+    private final String id = UUID.randomUUID().toString();
+    private final ConnectorContext context;
+    private final RdsIamConfig config;
+    private final org.postgresql.Driver driver = new org.postgresql.Driver();
+    private final String url;
+    private final Properties base = new Properties();
+
+    /**
+     * Creates the connector of one DataSource.
+     *
+     * @param context the DataSource's context
+     */
+    public PgConnector(ConnectorContext context) {
+        this.context = context;
+        this.config = context.config();
+        String host = config.routeHost();
+        String urlHost = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        this.url = "jdbc:postgresql://" + urlHost + ":" + config.routePort() + "/"
+                + config.database().map(d -> URLEncoder.encode(d, StandardCharsets.UTF_8).replace("+", "%20")).orElse("");
+        long connectSeconds = Math.max(1, (config.connectTimeout().toMillis() + 999) / 1000);
+        // pgjdbc defaults first, then the user's pass-through properties, then what must not change
+        base.setProperty("connectTimeout", Long.toString(connectSeconds));
+        base.setProperty("loginTimeout", Long.toString(connectSeconds * 3));
+        base.setProperty("tcpKeepAlive", "true");
+        // startup parameters in the StartupMessage instead of SET statements: no session pinning on RDS Proxy
+        base.setProperty("assumeMinServerVersion", "9.0");
+        base.putAll(config.driverProperties());
+        base.setProperty("sslmode", "verify-full");
+        base.setProperty("gssEncMode", "disable");
+        base.setProperty("sslfactory", PgSslSocketFactory.class.getName());
+        base.setProperty("socketFactory", PgRouteSocketFactory.class.getName());
+        base.setProperty("sslhostnameverifier", PgIdentityHostnameVerifier.class.getName());
+        base.setProperty(CONTEXT_PROPERTY, id);
+        CONTEXTS.put(id, context);
+    }
+
+    /** The context registered under the id in {@code info}; fails when the id is unknown or closed. */
+    static ConnectorContext context(Properties info) {
+        String id = info == null ? null : info.getProperty(CONTEXT_PROPERTY);
+        ConnectorContext c = id == null ? null : CONTEXTS.get(id);
+        if (c == null) {
+            throw new IllegalStateException("rds-iam-jdbc factories are only usable through an rdsiam DataSource "
+                    + "(no open DataSource for context " + id + ")");
+        }
+        return c;
+    }
+
+    /** The pgjdbc URL used (no credentials in it). */
+    public String url() {
+        return url;
+    }
+
+    @Override
+    public Connection connect(String user, AuthToken token) throws SQLException {
+        Properties p = new Properties();
+        p.putAll(base);
+        p.setProperty("user", user);
+        p.setProperty("password", token.value());
+        Connection c = driver.connect(url, p);
+        if (c == null) {
+            throw new SQLException("pgjdbc refused the URL " + url, "08001");
+        }
+        return c;
+    }
+
+    @Override
+    public boolean isAuthFailure(SQLException e) {
+        String state = e.getSQLState();
+        return ("28000".equals(state) || "28P01".equals(state)) && !mentions(e, "no credentials for the role");
+    }
+
+    @Override
+    public SQLException diagnose(SQLException e, AuthToken token) {
+        Optional<String> network = Diagnosis.network(e, config);
+        if (network.isPresent()) {
+            return Diagnosis.withAdvice(e, network.get());
+        }
+        if (mentions(e, "no credentials for the role")) {
+            return Diagnosis.withAdvice(e, Diagnosis.proxyHasNoCredentials(config, token.user()));
+        }
+        if (mentions(e, "too many competing requests") || mentions(e, "rate limit")) {
+            return Diagnosis.withAdvice(e, "IAM authentication is being throttled: open fewer new connections per "
+                    + "second (a pool reuses them; RDS advises under 200 new IAM connections per second), or put an "
+                    + "RDS Proxy in front");
+        }
+        if (isAuthFailure(e)) {
+            return Diagnosis.withAdvice(e, Diagnosis.iamLoginRejected(config, token,
+                    "the database user exists and has the rds_iam role (CREATE USER \"" + token.user()
+                            + "\"; GRANT rds_iam TO \"" + token.user() + "\"; user names are case-sensitive)"));
+        }
+        if (mentions(e, "does not support ssl")) {
+            return Diagnosis.withAdvice(e, "the server at " + Diagnosis.route(config) + " does not offer TLS, so the "
+                    + "token was not sent: an RDS endpoint always offers TLS; check that the route leads to the "
+                    + "database and not to something that terminates or strips TLS");
+        }
+        return e;
+    }
+
+    private static boolean mentions(Throwable e, String text) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        CONTEXTS.remove(id);
+    }
+
+    @Override
+    public String toString() {
+        return "PgConnector[" + url + ", trust=" + context.trustDescription() + "]";
+    }
+}

@@ -1,0 +1,219 @@
+package dev.rdsiam.postgresql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rdsiam.Engine;
+import dev.rdsiam.RdsIam;
+import dev.rdsiam.RdsIamConfig;
+import dev.rdsiam.Trust;
+import dev.rdsiam.jdbc.RdsIamDataSource;
+import dev.rdsiam.testkit.AuthAttempt;
+import dev.rdsiam.testkit.LocalRds;
+import dev.rdsiam.testkit.RejectReason;
+import dev.rdsiam.testkit.Route;
+import dev.rdsiam.testkit.ServerCertificate;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Refusals and diagnoses: every failure says what is wrong and what to check; no token reaches a fake server. */
+class PgFailureTest {
+
+    private final LocalRds rds = PgKit.rds();
+
+    @BeforeEach
+    void clean() {
+        PgKit.CLOCK.reset();
+        rds.faults().reset();
+        rds.clearAuthAttempts();
+    }
+
+    private SQLException failure(RdsIamConfig config) {
+        try (RdsIamDataSource ds = RdsIam.dataSource(config); Connection c = ds.getConnection()) {
+            throw new AssertionError("connected, but should not have: " + c);
+        } catch (SQLException e) {
+            return e;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerCertificate.class, names = {"WRONG_HOST", "UNTRUSTED_CA", "EXPIRED"})
+    void manInTheMiddle_isRefused_beforeAnyPasswordIsSent(ServerCertificate certificate) {
+        rds.faults().certificate(certificate);
+
+        SQLException e = failure(PgKit.config().build());
+
+        assertThat(e.getSQLState()).startsWith("08");
+        switch (certificate) {
+            case WRONG_HOST:
+                assertThat(e.getMessage()).contains(rds.identityHost()).contains("rdsiam.connectHost");
+                break;
+            case UNTRUSTED_CA:
+                assertThat(e.getMessage()).contains("not issued by any CA in").contains("rdsiam.trustPem");
+                break;
+            default:
+                assertThat(e.getMessage()).contains("expired");
+                break;
+        }
+        assertThat(PgKit.attemptsAfterFailure(rds)).isNotEmpty().noneMatch(AuthAttempt::passwordReceived);
+    }
+
+    @Test
+    void serverWithoutTls_isRefused_beforeAnyPasswordIsSent() {
+        rds.faults().noTls(true);
+
+        SQLException e = failure(PgKit.config().build());
+
+        assertThat(e.getMessage()).contains("does not offer TLS, so the token was not sent");
+        assertThat(PgKit.attemptsAfterFailure(rds)).isNotEmpty().noneMatch(AuthAttempt::passwordReceived);
+    }
+
+    @Test
+    void proxyName_withRdsBundleTrust_isRefused_beforeAnyPasswordIsSent() {
+        SQLException e = failure(PgKit.config().host(rds.proxyHost()).trust(Trust.RDS_BUNDLE).trustPem(null).build());
+
+        assertThat(e.getMessage()).contains("not issued by any CA in Amazon RDS CA bundle");
+        assertThat(PgKit.attemptsAfterFailure(rds)).isNotEmpty().noneMatch(AuthAttempt::passwordReceived);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"disable", "allow", "prefer", "require", "verify-ca", "VERIFY-CA"})
+    void weakSslmode_isRefusedAtBuild(String mode) {
+        assertThatThrownBy(() -> PgKit.config().driverProperty("sslmode", mode).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sslmode=" + mode + " is refused")
+                .hasMessageContaining("verify-full");
+    }
+
+    @Test
+    void preferMode_messageExplainsThePlaintextRetry() {
+        assertThatThrownBy(() -> PgKit.config().driverProperty("sslmode", "prefer").build())
+                .hasMessageContaining("retries without TLS after SQLSTATE 28000");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "ssl, false, ssl=false is refused",
+        "sslfactory, org.postgresql.ssl.NonValidatingFactory, sslfactory is refused",
+        "socketFactory, javax.net.DefaultSocketFactory, socketFactory is refused",
+        "sslhostnameverifier, x.AllowAll, sslhostnameverifier is refused",
+        "sslrootcert, /tmp/ca.pem, sslrootcert is refused",
+        "sslcert, /tmp/client.pem, sslcert is refused",
+        "authenticationPluginClassName, x.Plugin, authenticationPluginClassName is refused",
+        "gssEncMode, require, gssEncMode=require is refused",
+        "PGHOST, other.example, PGHOST is refused",
+    })
+    void driverPropertiesThatTakeOverTlsOrIdentity_areRefusedAtBuild(String key, String value, String message) {
+        assertThatThrownBy(() -> PgKit.config().driverProperty(key, value).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void verifyFull_isAccepted_andOtherDriverPropertiesPassThrough() throws SQLException {
+        RdsIamConfig config = PgKit.config().driverProperty("sslmode", "verify-full")
+                .driverProperty("ApplicationName", "pass-through").build();
+        try (RdsIamDataSource ds = RdsIam.dataSource(config); Connection c = ds.getConnection()) {
+            assertThat(c.getClientInfo("ApplicationName")).isEqualTo("pass-through");
+        }
+    }
+
+    @Test
+    void rejectedToken_isDiagnosed_withGrantPolicyClockAndHost() {
+        rds.faults().rejectAllTokens(true);
+
+        SQLException e = failure(PgKit.config().build());
+
+        assertThat(e.getSQLState()).isEqualTo("28000");
+        assertThat(e.getMessage()).contains("PAM authentication failed for user \"" + rds.dbUser() + "\"")
+                .contains("GRANT rds_iam TO \"" + rds.dbUser() + "\"")
+                .contains("rds-db:connect on arn:aws:rds-db:" + rds.region() + ":<ACCOUNT_ID>:dbuser:")
+                .contains("clock")
+                .contains(rds.identityHost() + ":" + rds.identityPort())
+                .doesNotContain("X-Amz-Signature");
+        assertThat(rds.authAttempts()).hasSize(1);
+        assertThat(rds.lastAuthAttempt().reason()).isEqualTo(RejectReason.FAULT_INJECTED);
+    }
+
+    @Test
+    void cachedTokenRejected_isRetriedOnceWithAFreshToken() throws SQLException {
+        try (RdsIamDataSource ds = RdsIam.dataSource(PgKit.config().tokenReuseWindow(Duration.ofMinutes(14)).build())) {
+            ds.getConnection().close();
+            PgKit.CLOCK.advance(Duration.ofMinutes(13)); // the cached token is 13 minutes old: still reused
+            rds.faults().clockSkew(Duration.ofMinutes(3)); // the gateway's clock runs ahead: it has expired there
+            rds.clearAuthAttempts();
+
+            try (Connection c = ds.getConnection()) {
+                assertThat(c.isValid(2)).isTrue();
+            }
+
+            assertThat(ds.tokenProvider().mintedCount()).isEqualTo(2);
+            assertThat(rds.authAttempts()).hasSize(2);
+            assertThat(rds.authAttempts().get(0).reason()).isEqualTo(RejectReason.EXPIRED);
+            assertThat(rds.authAttempts().get(1).accepted()).isTrue();
+        }
+    }
+
+    @Test
+    void serverClockSkew_isDiagnosedAsARejectedToken() {
+        rds.faults().clockSkew(Duration.ofMinutes(20));
+
+        SQLException e = failure(PgKit.config().build());
+
+        assertThat(e.getMessage()).contains("this machine's clock is right");
+        assertThat(rds.lastAuthAttempt().reason()).isEqualTo(RejectReason.EXPIRED);
+    }
+
+    @Test
+    void proxyWithoutCredentialsForTheRole_isDiagnosed() {
+        rds.faults().proxyNoCredentials(true);
+
+        SQLException e = failure(PgKit.config().host(rds.proxyHost()).build());
+
+        assertThat(e.getMessage()).contains("has no credentials for the role")
+                .contains("Secrets Manager secret for this user");
+        assertThat(rds.authAttempts()).hasSize(1);
+    }
+
+    @Test
+    void droppedPackets_timeOutWithinTheConnectTimeout_andSaySecurityGroup() {
+        Route dropping = rds.droppingRoute();
+        long start = System.nanoTime();
+
+        SQLException e = failure(PgKit.config().connectHost(dropping.host()).connectPort(dropping.port())
+                .connectTimeout(Duration.ofSeconds(1)).build());
+
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertThat(e.getMessage()).contains("timed out").contains("security group");
+        assertThat(ms).as("gave up within the connect timeout (plus slack)").isLessThan(5_000);
+    }
+
+    @Test
+    void nothingListening_isReportedAsRefused() {
+        Route refused = rds.refusedRoute();
+
+        SQLException e = failure(PgKit.config().connectHost(refused.host()).connectPort(refused.port()).build());
+
+        assertThat(e.getMessage()).contains("nothing is listening").contains(refused.host() + ":" + refused.port());
+    }
+
+    @Test
+    void routeAddressAsHost_failsTlsVerification_beforeAnyPasswordIsSent() {
+        // naming the tunnel instead of the endpoint: the certificate does not match, so nothing is sent
+        RdsIamConfig wrong = RdsIamConfig.builder().engine(Engine.POSTGRESQL).host("127.0.0.1").region(rds.region())
+                .port(rds.route().port()).database(rds.database()).user(rds.dbUser()).trust(Trust.PEM)
+                .trustPem(rds.caPemFile()).accessKeyId(rds.credentials().accessKeyId())
+                .secretAccessKey(rds.credentials().secretAccessKey()).clock(PgKit.CLOCK).build();
+
+        SQLException e = failure(wrong);
+
+        assertThat(e.getMessage()).contains("127.0.0.1");
+        assertThat(PgKit.attemptsAfterFailure(rds)).isNotEmpty().noneMatch(AuthAttempt::passwordReceived);
+    }
+}
