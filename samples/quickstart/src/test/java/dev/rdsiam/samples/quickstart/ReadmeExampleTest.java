@@ -1,4 +1,4 @@
-package dev.rdsiam;
+package dev.rdsiam.samples.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,11 +25,11 @@ class ReadmeExampleTest {
 
     private static final String IMPORTS = "import dev.rdsiam.*;\nimport dev.rdsiam.jdbc.*;\n"
             + "import com.zaxxer.hikari.*;\nimport java.sql.*;\nimport java.nio.file.*;\nimport java.time.*;\n"
-            + "import javax.sql.DataSource;\n";
+            + "import javax.sql.DataSource;\nimport dev.rdsiam.Engine;\nimport dev.rdsiam.testkit.*;\nimport org.junit.jupiter.api.*;\nimport org.junit.jupiter.api.extension.*;\n";
 
     @Test
     void readmeJavaSnippets_compile(@TempDir Path out) throws IOException {
-        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        String readme = Files.readString(Path.of("..", "..", "README.md"), StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme);
         List<JavaFileObject> sources = new ArrayList<>();
         int n = 0;
