@@ -1,8 +1,10 @@
 package dev.rdsiam.spi;
 
 import dev.rdsiam.Engine;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,12 +59,25 @@ public interface EngineBinding {
             if (b != null) {
                 return Optional.of(b);
             }
-            for (ClassLoader cl : new ClassLoader[] {Thread.currentThread().getContextClassLoader(),
-                    EngineBinding.class.getClassLoader()}) {
+            // the library's own loader first; the context loader may be a child (or a stranger) whose providers
+            // implement another copy of this interface: those are skipped, not fatal
+            for (ClassLoader cl : new ClassLoader[] {EngineBinding.class.getClassLoader(),
+                    Thread.currentThread().getContextClassLoader()}) {
                 if (cl == null) {
                     continue;
                 }
-                for (EngineBinding candidate : ServiceLoader.load(EngineBinding.class, cl)) {
+                Iterator<EngineBinding> it = ServiceLoader.load(EngineBinding.class, cl).iterator();
+                for (int errors = 0; errors < 64; ) {
+                    EngineBinding candidate;
+                    try {
+                        if (!it.hasNext()) {
+                            break;
+                        }
+                        candidate = it.next();
+                    } catch (ServiceConfigurationError e) {
+                        errors++;
+                        continue;
+                    }
                     if (candidate.engine() == engine) {
                         FOUND.putIfAbsent(engine, candidate);
                         return Optional.of(FOUND.get(engine));

@@ -80,6 +80,13 @@ public final class PostgresBinding implements EngineBinding {
                                 + "not GSS encryption; remove it");
                     }
                     break;
+                case "classloaderstrategy":
+                    if (!v.equalsIgnoreCase("context-first")) {
+                        throw new IllegalArgumentException("classLoaderStrategy=" + v + " is refused: the library "
+                                + "connects with its own class loader as the context loader and context-first, so "
+                                + "pgjdbc finds its factories wherever pgjdbc is loaded from; remove it");
+                    }
+                    break;
                 case "pghost":
                 case "pgport":
                 case "pgdbname":

@@ -108,6 +108,7 @@ class PgFailureTest {
         "sslcert, /tmp/client.pem, sslcert is refused",
         "authenticationPluginClassName, x.Plugin, authenticationPluginClassName is refused",
         "gssEncMode, require, gssEncMode=require is refused",
+        "classLoaderStrategy, driver, classLoaderStrategy=driver is refused",
         "PGHOST, other.example, PGHOST is refused",
     })
     void driverPropertiesThatTakeOverTlsOrIdentity_areRefusedAtBuild(String key, String value, String message) {

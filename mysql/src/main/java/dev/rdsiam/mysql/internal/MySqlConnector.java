@@ -41,6 +41,7 @@ public final class MySqlConnector implements Connector {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot load MySQL Connector/J", e);
         }
+        requireSameLoader();
         String host = config.host();
         String urlHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         this.url = "jdbc:mysql://" + urlHost + ":" + config.port() + "/"
@@ -56,6 +57,35 @@ public final class MySqlConnector implements Connector {
         base.setProperty("socketFactory", RdsIamSocketFactory.class.getName());
         // start with the plugin RDS asks for: saves the auth-switch round trip (Connector/J sends it only over TLS)
         base.setProperty("defaultAuthenticationPlugin", "mysql_clear_password");
+    }
+
+    /**
+     * Connector/J loads the socket factory by name from its own class loader only (no context-loader option), so
+     * this library must be visible there: fail now, with the fix, instead of on the first connection.
+     */
+    private static void requireSameLoader() {
+        ClassLoader driverLoader = com.mysql.cj.jdbc.NonRegisteringDriver.class.getClassLoader();
+        Class<?> seen;
+        try {
+            seen = Class.forName(RdsIamSocketFactory.class.getName(), false, driverLoader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            seen = null;
+        }
+        if (seen != RdsIamSocketFactory.class) {
+            throw new IllegalStateException("MySQL Connector/J is loaded by " + describe(driverLoader) + ", which "
+                    + (seen == null ? "cannot see" : "has another copy of") + " rdsiam-mysql (loaded by "
+                    + describe(RdsIamSocketFactory.class.getClassLoader()) + "); Connector/J instantiates the library's "
+                    + "socket factory from its own class loader, so put rdsiam-core and rdsiam-mysql where "
+                    + "mysql-connector-j is (the same lib directory, or in Quarkus dev/test mode "
+                    + "quarkus.class-loading.parent-first-artifacts for all three)");
+        }
+    }
+
+    private static String describe(ClassLoader loader) {
+        if (loader == null) {
+            return "the boot class loader";
+        }
+        return loader.getName() == null ? loader.toString() : "class loader '" + loader.getName() + "' (" + loader + ")";
     }
 
     /** The Connector/J URL used (no credentials in it). */

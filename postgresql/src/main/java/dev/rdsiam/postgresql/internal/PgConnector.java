@@ -24,6 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * a random id, passes the id as the property {@value #CONTEXT_PROPERTY}, and the factories look the context up: so
  * the one {@code SSLContext} of the DataSource serves every connection, and nothing is re-read from files.
  *
+ * <p>pgjdbc looks the factory classes up by name. Where pgjdbc and this library sit in different class loaders
+ * (application servers, Quarkus dev and test mode), pgjdbc's own loader cannot see them; so every connect runs with
+ * this library's loader as the thread's context loader and {@code classLoaderStrategy=context-first}.
+ *
  * <p>The JDBC URL names the route when one is configured (so pgjdbc never has to resolve an identity name that may
  * not resolve here) and the identity host otherwise; the TLS check is always against the identity host.
  */
@@ -66,6 +70,7 @@ public final class PgConnector implements Connector {
         base.setProperty("sslfactory", PgSslSocketFactory.class.getName());
         base.setProperty("socketFactory", PgRouteSocketFactory.class.getName());
         base.setProperty("sslhostnameverifier", PgIdentityHostnameVerifier.class.getName());
+        base.setProperty("classLoaderStrategy", "context-first");
         base.setProperty(CONTEXT_PROPERTY, id);
         CONTEXTS.put(id, context);
     }
@@ -92,7 +97,15 @@ public final class PgConnector implements Connector {
         p.putAll(base);
         p.setProperty("user", user);
         p.setProperty("password", token.value());
-        Connection c = driver.connect(url, p);
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        Connection c;
+        thread.setContextClassLoader(PgConnector.class.getClassLoader());
+        try {
+            c = driver.connect(url, p);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
         if (c == null) {
             throw new SQLException("pgjdbc refused the URL " + url, "08001");
         }
