@@ -1,0 +1,30 @@
+package dev.rdsiam.cli;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Looks up the addresses of a host name (the doctor's DNS stage). The system resolver is the JDK's; tests pass one
+ * that answers only for IP literals and {@code localhost}, so that they never send a DNS query.
+ *
+ * <pre>{@code
+ * InetAddress[] addresses = HostResolver.system().resolve("orders.c0ffee.eu-west-1.rds.amazonaws.com");
+ * }</pre>
+ */
+@FunctionalInterface
+public interface HostResolver {
+
+    /**
+     * The addresses of {@code host}.
+     *
+     * @param host a host name or IP literal
+     * @return at least one address
+     * @throws UnknownHostException when the name does not resolve
+     */
+    InetAddress[] resolve(String host) throws UnknownHostException;
+
+    /** The JDK resolver ({@link InetAddress#getAllByName(String)}). */
+    static HostResolver system() {
+        return InetAddress::getAllByName;
+    }
+}
