@@ -48,6 +48,12 @@ public enum RejectReason {
     EXTRA_SIGNED_HEADERS,
     /** The "reject every token" fault is on. */
     FAULT_INJECTED,
+    /**
+     * The token is valid but the user is not one the kit logs in with IAM: on RDS, a user that does not exist, a
+     * PostgreSQL user without the {@code rds_iam} role, or a MySQL user not {@code IDENTIFIED WITH
+     * AWSAuthenticationPlugin}; RDS answers with the same error as for a bad token.
+     */
+    NOT_AN_IAM_USER,
     /** The "RDS Proxy has no credentials" fault is on. */
     PROXY_NO_CREDENTIALS,
     /** MySQL: the client address is blocked after too many handshake errors (error 1129). */

@@ -116,6 +116,20 @@ class MySqlGatewayTest {
     }
 
     @Test
+    void validToken_forAUserTheKitDoesNotMap_isDeniedLikeAUserWithoutTheAwsPlugin(LocalRds rds) {
+        String token = SdkTokens.token(rds.identityHost(), rds.identityPort(), "not_iam", rds.region(),
+                SdkTokens.static_(rds));
+        Properties p = MySqlClients.props(rds, token);
+        p.setProperty("user", "not_iam");
+        assertThatThrownBy(() -> MySqlClients.connect(rds, p))
+                .isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getErrorCode()).isEqualTo(1045);
+                    assertThat(e.getMessage()).contains("Access denied for user 'not_iam'@'127.0.0.1'");
+                });
+        assertThat(rds.lastAuthAttempt().reason()).isEqualTo(RejectReason.NOT_AN_IAM_USER);
+    }
+
+    @Test
     void plaintextLogin_isRefusedWith3159_beforeTheTokenIsAskedFor(LocalRds rds) {
         Properties p = MySqlClients.props(rds, SdkTokens.token(rds));
         p.setProperty("sslMode", "DISABLED");

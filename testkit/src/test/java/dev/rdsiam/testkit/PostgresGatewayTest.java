@@ -102,6 +102,20 @@ class PostgresGatewayTest {
     }
 
     @Test
+    void validToken_forAUserTheKitDoesNotMap_isRejectedLikeAUserWithoutRdsIam(LocalRds rds) {
+        String token = SdkTokens.token(rds.identityHost(), rds.identityPort(), "not_iam", rds.region(),
+                SdkTokens.static_(rds));
+        Properties p = PgClients.props(rds, rds.route(), token);
+        p.setProperty("user", "not_iam");
+        assertThatThrownBy(() -> DriverManager.getConnection(PgClients.url(rds), p))
+                .isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getSQLState()).isEqualTo("28000");
+                    assertThat(e.getMessage()).contains("PAM authentication failed for user \"not_iam\"");
+                });
+        assertThat(rds.lastAuthAttempt().reason()).isEqualTo(RejectReason.NOT_AN_IAM_USER);
+    }
+
+    @Test
     void token_isRejected_whenSignedForTheGatewayPortInsteadOfTheIdentityPort(LocalRds rds) {
         String token = SdkTokens.token(rds.identityHost(), rds.route().port(), rds.dbUser(), rds.region(),
                 SdkTokens.static_(rds));

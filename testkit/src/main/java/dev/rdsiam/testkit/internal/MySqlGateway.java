@@ -220,6 +220,11 @@ public final class MySqlGateway extends Gateway {
             MySqlWire.write(out, seq, MySqlWire.err(1045, "28000", denied));
             return false;
         }
+        if (!ctx.backendPasswords().containsKey(response.user)) {
+            attempt.reject(RejectReason.NOT_AN_IAM_USER);
+            MySqlWire.write(out, seq, MySqlWire.err(1045, "28000", denied));
+            return false;
+        }
         attempt.accept();
         connectErrors.remove(attempt.clientAddress());
         try {

@@ -161,6 +161,11 @@ public final class PgGateway extends Gateway {
             pamFailed(out, user);
             return;
         }
+        if (!ctx.backendPasswords().containsKey(user)) {
+            attempt.reject(RejectReason.NOT_AN_IAM_USER);
+            pamFailed(out, user);
+            return;
+        }
         attempt.accept();
         Map<String, String> forward = new LinkedHashMap<>(params);
         forward.remove("user");
