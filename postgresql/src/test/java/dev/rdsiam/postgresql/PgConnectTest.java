@@ -10,6 +10,8 @@ import dev.rdsiam.Trust;
 import dev.rdsiam.jdbc.RdsIamDataSource;
 import dev.rdsiam.testkit.AuthAttempt;
 import dev.rdsiam.testkit.LocalRds;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Real pgjdbc, real PostgreSQL, through the IAM gateway: tokens, TLS, routes, pools, URLs. */
 class PgConnectTest {
@@ -123,6 +126,46 @@ class PgConnectTest {
         }
         assertThat(rds.lastAuthAttempt().accepted()).isTrue();
         assertThat(rds.lastAuthAttempt().accessKeyId()).startsWith("ASIA");
+    }
+
+    /**
+     * IAM Roles Anywhere is used through a profile whose credential_process runs aws_signing_helper; here the
+     * process is a script printing the kit's keys in the same JSON format.
+     */
+    @Test
+    void profileWithCredentialProcess_asForRolesAnywhere_signsWithTheProcessCredentials(@TempDir Path dir)
+            throws Exception {
+        Path helper = dir.resolve("signing-helper.sh");
+        Files.writeString(helper, "#!/bin/sh\nprintf '%s' '{\"Version\": 1, \"AccessKeyId\": \""
+                + rds.credentials().accessKeyId() + "\", \"SecretAccessKey\": \""
+                + rds.credentials().secretAccessKey() + "\"}'\n");
+        assertThat(helper.toFile().setExecutable(true)).isTrue();
+        Path awsConfig = Files.writeString(dir.resolve("config"),
+                "[profile roles-anywhere]\ncredential_process = " + helper + "\n");
+        String previous = System.getProperty("aws.configFile");
+        System.setProperty("aws.configFile", awsConfig.toString());
+        try {
+            RdsIamConfig config = RdsIamConfig.builder()
+                    .engine(dev.rdsiam.Engine.POSTGRESQL)
+                    .host(rds.identityHost()).port(rds.identityPort()).database(rds.database()).user(rds.dbUser())
+                    .connectHost(rds.route().host()).connectPort(rds.route().port())
+                    .trust(Trust.PEM).trustPem(rds.caPemFile())
+                    .profile("roles-anywhere")
+                    .clock(PgKit.CLOCK)
+                    .build();
+            try (RdsIamDataSource ds = RdsIam.dataSource(config); Connection c = ds.getConnection()) {
+                assertThat(currentUser(c)).isEqualTo(rds.dbUser());
+                assertThat(ds.credentialsDescription()).contains("roles-anywhere");
+            }
+        } finally {
+            if (previous == null) {
+                System.clearProperty("aws.configFile");
+            } else {
+                System.setProperty("aws.configFile", previous);
+            }
+        }
+        assertThat(rds.lastAuthAttempt().accepted()).isTrue();
+        assertThat(rds.lastAuthAttempt().accessKeyId()).isEqualTo(rds.credentials().accessKeyId());
     }
 
     @Test
