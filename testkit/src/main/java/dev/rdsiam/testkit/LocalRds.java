@@ -416,6 +416,17 @@ public final class LocalRds implements AutoCloseable {
         LOG.info("LocalRds {} stopped", engine.name().toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Stops the embedded PostgreSQL and MariaDB servers that kits of this JVM share (kits over them stop working; a
+     * kit started later starts a new server). {@link #close()} leaves them running so that the next kit starts in
+     * well under a second; a JVM shutdown stops them anyway. A program that returns from {@code main} instead of
+     * calling {@code System.exit} calls this after closing its last kit: the process watcher of the embedded MariaDB
+     * is not a daemon thread and would keep the JVM alive.
+     */
+    public static void stopEmbeddedServers() {
+        EmbeddedBackends.stopAll();
+    }
+
     private void deleteTempDir() {
         try (Stream<Path> files = Files.list(tempDir)) {
             for (Path p : (Iterable<Path>) files::iterator) {

@@ -60,6 +60,7 @@ public final class AuthPluginCostProbe {
                     (double) clear.get(n / 2) / switched.get(n / 2));
         } finally {
             rds.close();
+            LocalRds.stopEmbeddedServers();
         }
     }
 

@@ -176,7 +176,8 @@ public final class EmbeddedBackends {
         Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedBackends::stopAll, "localrds-embedded-stop"));
     }
 
-    private static synchronized void stopAll() {
+    /** Stops the shared servers now (a later {@link #get} starts them again). */
+    public static synchronized void stopAll() {
         if (mariadbProcess != null) {
             try {
                 mariadbProcess.stop();
@@ -184,6 +185,7 @@ public final class EmbeddedBackends {
                 LOG.debug("stopping MariaDB: {}", e.toString());
             }
             mariadbProcess = null;
+            mariadb = null;
         }
         if (mariadbDir != null) {
             deleteRecursively(mariadbDir);
@@ -196,6 +198,7 @@ public final class EmbeddedBackends {
                 LOG.debug("stopping PostgreSQL: {}", e.toString());
             }
             postgresProcess = null;
+            postgres = null;
         }
     }
 }
