@@ -128,9 +128,10 @@ public final class MySqlConnector implements Connector {
         if (e.getErrorCode() == 1129 || mentions(e, "is blocked because of many connection errors")) {
             return Diagnosis.withAdvice(e, "the server blocks this client's address after too many failed connection "
                     + "handshakes (max_connect_errors); often NLB or load-balancer health checks that open TCP and "
-                    + "close it, or clients that abort mid-handshake. Unblock with FLUSH HOSTS (or mysqladmin "
-                    + "flush-hosts; on RDS call mysql.rds_... or reboot), raise max_connect_errors in the parameter "
-                    + "group, and fix the health check to complete a login or use a TCP check on another port");
+                    + "close it, or clients that abort mid-handshake (do not retry in a tight loop). Unblock with "
+                    + "TRUNCATE TABLE performance_schema.host_cache (MySQL 8.0.23+) or FLUSH HOSTS as the master "
+                    + "user, raise max_connect_errors in the DB parameter group, and make the health check complete "
+                    + "a login or check another port");
         }
         if (e.getErrorCode() == 1040 || mentions(e, "rate limit exceeded")) {
             return Diagnosis.withAdvice(e, "new connections are being throttled: open fewer per second (a pool reuses "
