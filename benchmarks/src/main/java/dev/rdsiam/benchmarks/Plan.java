@@ -1,0 +1,27 @@
+package dev.rdsiam.benchmarks;
+
+/**
+ * How much of everything a run measures. {@link #QUICK} fits in a few minutes on a 2-core machine and is good for
+ * spotting a regression; {@link #FULL} takes longer and narrows the intervals.
+ *
+ * @param name            {@code quick} or {@code full}
+ * @param b1Rounds        JMH runs of B1 (each: every engine and contender, one fork each); rounds interleave the
+ *                        contenders over time
+ * @param b1Warmups       warm-up iterations per B1 fork
+ * @param b1Iterations    measured iterations per B1 fork
+ * @param b1Seconds       seconds per B1 iteration
+ * @param b3Forks         forks per B3 benchmark
+ * @param b3Warmups       warm-up iterations per B3 fork
+ * @param b3Iterations    measured iterations per B3 fork
+ * @param b2Warmup        untimed rounds of B2 (one connection per contender each)
+ * @param b2Rounds        timed rounds of B2
+ * @param b4Trials        fresh JVMs per B4 contender and engine
+ * @param b4Threads       threads of a B4 cold start
+ * @param memoryInstances DataSources created to measure the heap one keeps
+ */
+record Plan(String name, int b1Rounds, int b1Warmups, int b1Iterations, int b1Seconds, int b3Forks, int b3Warmups,
+        int b3Iterations, int b2Warmup, int b2Rounds, int b4Trials, int b4Threads, int memoryInstances) {
+
+    static final Plan QUICK = new Plan("quick", 2, 2, 3, 1, 1, 3, 5, 15, 100, 3, 64, 50);
+    static final Plan FULL = new Plan("full", 5, 3, 5, 2, 3, 3, 8, 50, 400, 10, 64, 200);
+}
