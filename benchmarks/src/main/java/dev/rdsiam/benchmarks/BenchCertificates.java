@@ -76,7 +76,8 @@ record BenchCertificates(Path caPem, Path serverCertPem, Path serverKeyPem) {
             Path keyPem = dir.resolve("bench-server.key");
             Files.writeString(caPem, pem(caCert), StandardCharsets.US_ASCII);
             Files.writeString(certPem, pem(serverCert), StandardCharsets.US_ASCII);
-            // PostgreSQL refuses a key file others can read
+            // PostgreSQL refuses a key file others can read; a key left by an earlier run is replaced
+            Files.deleteIfExists(keyPem);
             Files.createFile(keyPem, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(keyPem, "-----BEGIN PRIVATE KEY-----\n"
                     + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(serverKeys.getPrivate().getEncoded())
