@@ -29,7 +29,8 @@ public enum RdsIamProperty {
     CONNECT_PORT("connectPort", Kind.INT, null, false,
             "Port to dial on connectHost (e.g. the local port of an SSM port-forwarding session)."),
     CONNECT_TIMEOUT("connectTimeout", Kind.DURATION, "10s", false,
-            "Bound on the TCP connect and on the TLS handshake of each new connection (e.g. 10s, 500ms, PT5S)."),
+            "Bound on the TCP connect, on the TLS handshake and on each read of the login of every new connection "
+                    + "(e.g. 10s, 500ms, PT5S)."),
     DATABASE("database", Kind.STRING, null, false, "Database (schema) name to connect to."),
     ENGINE("engine", Kind.CHOICE, null, false, "Database engine; taken from the URL in jdbc:rdsiam: URLs.",
             "postgresql", "mysql"),

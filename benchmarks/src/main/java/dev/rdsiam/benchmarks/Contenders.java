@@ -68,7 +68,7 @@ final class Contenders {
         p.setProperty("tcpKeepAlive", "true");
         if (engine == Engine.POSTGRESQL) {
             p.setProperty("connectTimeout", "10");
-            p.setProperty("loginTimeout", "30");
+            p.setProperty("socketTimeout", "10");
             p.setProperty("assumeMinServerVersion", "9.0");
             p.setProperty("gssEncMode", "disable");
         } else {

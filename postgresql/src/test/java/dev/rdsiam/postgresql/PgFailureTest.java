@@ -14,8 +14,13 @@ import dev.rdsiam.testkit.RejectReason;
 import dev.rdsiam.testkit.Route;
 import dev.rdsiam.testkit.ServerCertificate;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -193,6 +198,73 @@ class PgFailureTest {
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertThat(e.getMessage()).contains("timed out").contains("security group");
         assertThat(ms).as("gave up within the connect timeout (plus slack)").isLessThan(5_000);
+    }
+
+    @Test
+    void stalledLogin_isBoundedByTheConnectTimeout_andSaysTheServerStoppedAnswering() {
+        rds.faults().authDelay(Duration.ofSeconds(10));
+        long start = System.nanoTime();
+
+        SQLException e = failure(PgKit.config().connectTimeout(Duration.ofSeconds(1)).build());
+
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertThat(ms).as("gave up about one connect timeout after the server stopped answering").isLessThan(5_000);
+        assertThat(e.getSQLState()).startsWith("08");
+        assertThat(e.getMessage()).contains("stopped answering during login");
+    }
+
+    @Test
+    void slowLogin_runsOnTheCallersThread_withoutPgjdbcsConnectThread() throws Exception {
+        rds.faults().authDelay(Duration.ofMillis(1500));
+        AtomicBoolean helperSeen = new AtomicBoolean();
+        AtomicBoolean done = new AtomicBoolean();
+        // a connect thread left by another test (pgjdbc abandons it after its loginTimeout) does not count
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Thread watcher = new Thread(() -> {
+            while (!done.get()) {
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.getName().startsWith("PostgreSQL JDBC driver connection thread") && !before.contains(t)) {
+                        helperSeen.set(true);
+                    }
+                }
+                LockSupport.parkNanos(20_000_000L);
+            }
+        }, "connect-thread-watcher");
+        watcher.start();
+        try (RdsIamDataSource ds = RdsIam.dataSource(PgKit.config().connectTimeout(Duration.ofSeconds(5)).build());
+             Connection c = ds.getConnection()) {
+            assertThat(c.isValid(5)).isTrue();
+        } finally {
+            done.set(true);
+            watcher.join();
+        }
+
+        assertThat(helperSeen).as("pgjdbc ran the login on a thread of its own").isFalse();
+    }
+
+    @Test
+    void queriesAfterLogin_areNotCutByTheLoginBound() throws SQLException {
+        try (RdsIamDataSource ds = RdsIam.dataSource(PgKit.config().connectTimeout(Duration.ofSeconds(1)).build());
+             Connection c = ds.getConnection();
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select pg_sleep(2), 42")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(2)).isEqualTo(42);
+            assertThat(c.getNetworkTimeout()).as("the driver's own socketTimeout (none) after login").isZero();
+        }
+    }
+
+    @Test
+    void aUsersLoginTimeout_isPgjdbcsToEnforce() {
+        rds.faults().authDelay(Duration.ofSeconds(10));
+        long start = System.nanoTime();
+
+        SQLException e = failure(PgKit.config().connectTimeout(Duration.ofSeconds(5))
+                .driverProperty("loginTimeout", "1").build());
+
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertThat(ms).isLessThan(4_000);
+        assertThat(e.getSQLState()).startsWith("08");
     }
 
     @Test

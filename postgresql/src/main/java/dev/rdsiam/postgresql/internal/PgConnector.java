@@ -44,6 +44,7 @@ public final class PgConnector implements Connector {
     private final org.postgresql.Driver driver = new org.postgresql.Driver();
     private final String url;
     private final Properties base = new Properties();
+    private final boolean liftLoginReadBound;
 
     /**
      * Creates the connector of one DataSource.
@@ -60,7 +61,10 @@ public final class PgConnector implements Connector {
         long connectSeconds = Math.max(1, (config.connectTimeout().toMillis() + 999) / 1000);
         // pgjdbc defaults first, then the user's pass-through properties, then what must not change
         base.setProperty("connectTimeout", Long.toString(connectSeconds));
-        base.setProperty("loginTimeout", Long.toString(connectSeconds * 3));
+        // bound each read of the login without loginTimeout, which makes pgjdbc open a new thread per connection;
+        // connect(...) lifts it once logged in (unless the user chose a socketTimeout, which then applies throughout)
+        this.liftLoginReadBound = !config.driverProperties().containsKey("socketTimeout");
+        base.setProperty("socketTimeout", Long.toString(connectSeconds));
         base.setProperty("tcpKeepAlive", "true");
         // startup parameters in the StartupMessage instead of SET statements: no session pinning on RDS Proxy
         base.setProperty("assumeMinServerVersion", "9.0");
@@ -109,6 +113,14 @@ public final class PgConnector implements Connector {
         if (c == null) {
             throw new SQLException("pgjdbc refused the URL " + url, "08001");
         }
+        if (liftLoginReadBound) {
+            try {
+                c.setNetworkTimeout(Runnable::run, 0);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(c, e);
+                throw e;
+            }
+        }
         return c;
     }
 
@@ -143,6 +155,14 @@ public final class PgConnector implements Connector {
                     + "database and not to something that terminates or strips TLS");
         }
         return e;
+    }
+
+    private static void closeQuietly(Connection c, Exception failure) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private static boolean mentions(Throwable e, String text) {
