@@ -56,7 +56,7 @@ public enum Engine {
                 return e;
             }
         }
-        throw new IllegalArgumentException("rdsiam.engine '" + value + "' is not supported: use postgresql or mysql");
+        throw new IllegalArgumentException("rdsiam.engine " + Redaction.quote(value) + " is not supported: use postgresql or mysql");
     }
 
     @Override

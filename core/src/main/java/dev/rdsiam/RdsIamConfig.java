@@ -42,6 +42,18 @@ public final class RdsIamConfig {
     public static final Duration TOKEN_LIFETIME = Duration.ofMinutes(15);
 
     private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$");
+    /**
+     * {@code RDSIAM_} variables that belong to the project's tools, not to the configuration: the {@code rdsiam}
+     * launcher's JVM options and the facts the testkit prints for an Aurora cluster.
+     */
+    public static final java.util.Set<String> TOOL_VARIABLES = java.util.Set.of("RDSIAM_JAVA_OPTS",
+            "RDSIAM_CLUSTER_HOST", "RDSIAM_READER_HOST", "RDSIAM_INSTANCE_HOSTS", "RDSIAM_ROUTES");
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RdsIamConfig.class);
+    private static final java.util.Set<String> WARNED_VARIABLES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static final Pattern ACCESS_KEY_ID_SHAPE = Pattern.compile("^[A-Z0-9]{16,128}$");
+    private static final Pattern ISSUED_KEY_ID = Pattern.compile("^A[SK]IA[A-Z0-9]{12,124}$");
     private static final Pattern SESSION_NAME = Pattern.compile("^[\\w+=,.@-]{2,64}$");
     private static final Pattern EXTERNAL_ID = Pattern.compile("^[\\w+=,.@:/-]{2,1224}$");
     private static final Pattern HOST_NAME = Pattern.compile("^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})?\\.?$|^\\[?[0-9A-Fa-f:.]+]?$");
@@ -308,7 +320,7 @@ public final class RdsIamConfig {
         if (credentialsProvider != null) {
             base = "caller-supplied provider " + credentialsProvider.getClass().getSimpleName();
         } else if (profile != null) {
-            base = "profile '" + profile + "'";
+            base = "profile " + Redaction.quote(profile);
         } else if (accessKeyId != null) {
             base = (sessionToken != null ? "static session credentials " : "static keys ") + maskKeyId(accessKeyId);
         } else {
@@ -605,7 +617,10 @@ public final class RdsIamConfig {
 
         /**
          * Reads {@code RDSIAM_*} variables (see {@link RdsIamProperty#environmentVariable()}) from an environment
-         * map, e.g. {@code System.getenv()}. Other variables are ignored; an unknown {@code RDSIAM_} variable fails.
+         * map, e.g. {@code System.getenv()}. Other variables are ignored. The environment is shared with other tools,
+         * so an {@code RDSIAM_} variable that is no key of the library is not fatal: it is logged once per JVM at WARN
+         * with the nearest known variable (a bad <em>value</em> of a known variable still fails {@link #build()}).
+         * Variables of the project's own tools ({@link #TOOL_VARIABLES}) are known and pass silently.
          */
         public Builder environment(Map<String, String> env) {
             Map<String, RdsIamProperty> byVar = new TreeMap<>();
@@ -617,19 +632,26 @@ public final class RdsIamConfig {
                     continue;
                 }
                 RdsIamProperty p = byVar.get(e.getKey());
-                if (p == null) {
-                    throw new IllegalArgumentException("unknown environment variable " + e.getKey()
-                            + ": valid ones are " + String.join(", ", byVar.keySet()));
+                if (p != null) {
+                    set(p, e.getValue());
+                } else if (!TOOL_VARIABLES.contains(e.getKey()) && WARNED_VARIABLES.add(e.getKey())) {
+                    LOG.warn("ignoring environment variable {}: it is no setting of rds-iam-jdbc{}", e.getKey(),
+                            nearestVariable(e.getKey()).map(v -> " (did you mean " + v + "?)").orElse(""));
                 }
-                set(p, e.getValue());
             }
             return this;
+        }
+
+        /** The known variable nearest to an unknown {@code RDSIAM_} one, for the warning. */
+        static Optional<String> nearestVariable(String variable) {
+            String key = variable.substring("RDSIAM_".length()).replace("_", "");
+            return RdsIamProperty.closest(key).map(RdsIamProperty::environmentVariable);
         }
 
         private static IllegalArgumentException unknownKey(String key) {
             String hint = RdsIamProperty.closest(key).map(p -> ": did you mean '" + p.prefixedKey() + "'?")
                     .orElse(": see the configuration table in the README for valid keys");
-            return new IllegalArgumentException("unknown property '" + RdsIamProperty.PREFIX + key + "'" + hint);
+            return new IllegalArgumentException("unknown property " + Redaction.quote(RdsIamProperty.PREFIX + key) + hint);
         }
 
         private void apply(RdsIamProperty p, String v) {
@@ -693,7 +715,7 @@ public final class RdsIamConfig {
                     try {
                         stsEndpoint = new URI(v);
                     } catch (URISyntaxException e) {
-                        throw new IllegalArgumentException(k + " '" + v + "' is not a URI: use e.g. "
+                        throw new IllegalArgumentException(k + " " + Redaction.quote(v) + " is not a URI: use e.g. "
                                 + "https://sts.eu-west-1.amazonaws.com", e);
                     }
                     break;
@@ -710,7 +732,7 @@ public final class RdsIamConfig {
                     try {
                         trustPem = Path.of(v);
                     } catch (InvalidPathException e) {
-                        throw new IllegalArgumentException(k + " '" + v + "' is not a valid path", e);
+                        throw new IllegalArgumentException(k + " " + Redaction.quote(v) + " is not a valid path", e);
                     }
                     break;
                 case USER:
@@ -725,7 +747,7 @@ public final class RdsIamConfig {
             try {
                 return Integer.parseInt(v);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " '" + v + "' is not a number: use a port from 1 to 65535", e);
+                throw new IllegalArgumentException(key + " " + Redaction.quote(v) + " is not a number: use a port from 1 to 65535", e);
             }
         }
 
@@ -748,7 +770,7 @@ public final class RdsIamConfig {
                 String h = host.trim();
                 String hostProblem = hostProblem(h);
                 if (hostProblem != null) {
-                    errors.add("rdsiam.host '" + host + "' " + hostProblem);
+                    errors.add("rdsiam.host " + Redaction.quote(host) + " " + hostProblem);
                 } else {
                     endpoint = RdsEndpoint.parse(h);
                 }
@@ -761,7 +783,7 @@ public final class RdsIamConfig {
             if (user == null || user.isBlank()) {
                 errors.add("rdsiam.user is required: the database user that logs in with IAM");
             } else if (!user.equals(user.trim())) {
-                errors.add("rdsiam.user '" + user + "' has leading or trailing spaces: remove them (user names are "
+                errors.add("rdsiam.user " + Redaction.quote(user) + " has leading or trailing spaces: remove them (user names are "
                         + "matched exactly, including case)");
             }
             if (database != null && database.isBlank()) {
@@ -769,10 +791,11 @@ public final class RdsIamConfig {
             }
             String signingRegion = resolveRegion(endpoint, errors);
             if (stsRegion != null && !RdsEndpoint.isRegionName(stsRegion)) {
-                errors.add("rdsiam.stsRegion '" + stsRegion + "' is not a region name: use e.g. us-east-1");
+                errors.add("rdsiam.stsRegion " + Redaction.quote(stsRegion) + " is not a region name: use e.g. us-east-1");
             }
             checkRoute(errors);
             checkDurations(errors);
+            checkMisplacedSecrets(errors);
             checkCredentials(errors);
             checkTrust(errors);
             if (name == null || name.isBlank()) {
@@ -785,7 +808,7 @@ public final class RdsIamConfig {
                 if (k.equalsIgnoreCase("password")) {
                     errors.add("driver property 'password' is not used: the IAM token is the password; remove it");
                 } else if (k.startsWith(RdsIamProperty.PREFIX)) {
-                    errors.add("driver property '" + k + "' looks like a library key: set it as a library property "
+                    errors.add("driver property " + Redaction.quote(k) + " looks like a library key: set it as a library property "
                             + "(builder method or rdsiam.* key), not as a driver property");
                 }
             }
@@ -799,8 +822,10 @@ public final class RdsIamConfig {
                 });
             }
             if (!errors.isEmpty()) {
-                throw new IllegalArgumentException(errors.size() == 1 ? errors.get(0)
-                        : errors.size() + " configuration problems: " + String.join("; ", errors));
+                // the last safety net: whatever a check quoted, nothing that looks like a secret leaves build()
+                String text = errors.size() == 1 ? errors.get(0)
+                        : errors.size() + " configuration problems: " + String.join("; ", errors);
+                throw new IllegalArgumentException(scrubSecrets(text));
             }
             return new RdsIamConfig(this, endpoint, p, signingRegion);
         }
@@ -829,11 +854,11 @@ public final class RdsIamConfig {
             if (region != null) {
                 String r = region.trim();
                 if (!RdsEndpoint.isRegionName(r)) {
-                    errors.add("rdsiam.region '" + region + "' is not a region name: use e.g. us-east-1 or eu-west-1");
+                    errors.add("rdsiam.region " + Redaction.quote(region) + " is not a region name: use e.g. us-east-1 or eu-west-1");
                     return null;
                 }
                 if (fromHost != null && !fromHost.equals(r)) {
-                    errors.add("rdsiam.region '" + r + "' contradicts the host's region '" + fromHost
+                    errors.add("rdsiam.region " + Redaction.quote(r) + " contradicts the host's region '" + fromHost
                             + "': tokens must be signed for the endpoint's region; remove rdsiam.region or fix the host");
                     return null;
                 }
@@ -845,7 +870,7 @@ public final class RdsIamConfig {
             if (endpoint != null) {
                 String why = endpoint.type() == EndpointType.GLOBAL_WRITER
                         ? "an Aurora Global writer name carries no region"
-                        : "'" + endpoint.host() + "' is not an RDS host name";
+                        : Redaction.quote(endpoint.host()) + " is not an RDS host name";
                 errors.add("rdsiam.region is required: " + why + "; set rdsiam.region to the region of the database "
                         + "(the token is signed for it)");
             }
@@ -856,10 +881,10 @@ public final class RdsIamConfig {
             if (connectHost != null) {
                 String problem = hostProblem(connectHost.trim());
                 if (connectHost.isBlank() || problem != null) {
-                    errors.add("rdsiam.connectHost '" + connectHost + "' " + (problem == null ? "is blank" : problem));
+                    errors.add("rdsiam.connectHost " + Redaction.quote(connectHost) + " " + (problem == null ? "is blank" : problem));
                 }
                 if (connectPort == null) {
-                    errors.add("rdsiam.connectHost '" + connectHost + "' needs rdsiam.connectPort: the port of the "
+                    errors.add("rdsiam.connectHost " + Redaction.quote(connectHost) + " needs rdsiam.connectPort: the port of the "
                             + "tunnel or NLB listener (e.g. 8888 for SSM port forwarding)");
                 }
             } else if (connectPort != null) {
@@ -890,10 +915,78 @@ public final class RdsIamConfig {
             return d == null ? "null" : DurationText.format(d);
         }
 
+        /** The given secrets, verbatim, and anything that looks like one, removed from a message. */
+        private String scrubSecrets(String text) {
+            String t = text;
+            for (String secret : new String[] {secretAccessKey, sessionToken}) {
+                if (secret != null && secret.trim().length() >= 8) {
+                    t = t.replace(secret.trim(), "(the value of a secret key; not shown)");
+                }
+            }
+            return Redaction.scrub(t);
+        }
+
+        /**
+         * A value that looks like a secret access key, session token or IAM token in a key that is not secret was
+         * pasted into the wrong line: refuse it (so that it is neither used nor shown) and say where it belongs.
+         */
+        private void checkMisplacedSecrets(List<String> errors) {
+            Map<RdsIamProperty, String> shown = new java.util.EnumMap<>(RdsIamProperty.class);
+            shown.put(RdsIamProperty.ACCESS_KEY_ID, accessKeyId);
+            shown.put(RdsIamProperty.HOST, host);
+            shown.put(RdsIamProperty.CONNECT_HOST, connectHost);
+            shown.put(RdsIamProperty.USER, user);
+            shown.put(RdsIamProperty.DATABASE, database);
+            shown.put(RdsIamProperty.PROFILE, profile);
+            shown.put(RdsIamProperty.REGION, region);
+            shown.put(RdsIamProperty.STS_REGION, stsRegion);
+            shown.put(RdsIamProperty.ROLE_ARN, roleArn);
+            shown.put(RdsIamProperty.ROLE_SESSION_NAME, roleSessionName);
+            shown.put(RdsIamProperty.NAME, name);
+            shown.put(RdsIamProperty.EXTERNAL_ID, externalId);
+            shown.forEach((key, value) -> {
+                if (Redaction.looksSecret(value)) {
+                    errors.add(key.prefixedKey() + " holds " + Redaction.quote(value) + ": "
+                            + Redaction.whereItBelongs(value) + "; check for swapped or misplaced lines ("
+                            + key.prefixedKey() + " takes " + misplacedHint(key) + ")");
+                }
+            });
+            for (Map.Entry<String, String> e : driverProperties.entrySet()) {
+                if (Redaction.looksSecret(e.getValue()) && !e.getKey().toLowerCase(Locale.ROOT).contains("password")) {
+                    errors.add("driver property " + Redaction.quote(e.getKey()) + " holds "
+                            + Redaction.quote(e.getValue()) + ": AWS keys go in rdsiam.accessKeyId, "
+                            + "rdsiam.secretAccessKey and rdsiam.sessionToken, or better in a profile or the default "
+                            + "credentials chain");
+                }
+            }
+            if (secretAccessKey != null && ISSUED_KEY_ID.matcher(secretAccessKey.trim()).matches()) {
+                errors.add("rdsiam.secretAccessKey holds a value shaped like an access key id ("
+                        + secretAccessKey.trim().length() + " characters, AKIA.../ASIA...): rdsiam.accessKeyId and "
+                        + "rdsiam.secretAccessKey look swapped");
+            }
+        }
+
+        private static String misplacedHint(RdsIamProperty key) {
+            switch (key) {
+                case ACCESS_KEY_ID:
+                    return "the 20-character AKIA.../ASIA... id, not the secret key";
+                case HOST:
+                case CONNECT_HOST:
+                    return "a host name";
+                case REGION:
+                case STS_REGION:
+                    return "a region name such as eu-west-1";
+                case ROLE_ARN:
+                    return "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME";
+                default:
+                    return "no credentials";
+            }
+        }
+
         private void checkCredentials(List<String> errors) {
             boolean staticKeys = accessKeyId != null || secretAccessKey != null || sessionToken != null;
             if (profile != null && staticKeys) {
-                errors.add("rdsiam.profile '" + profile + "' and static keys (rdsiam.accessKeyId/secretAccessKey) are "
+                errors.add("rdsiam.profile " + Redaction.quote(profile) + " and static keys (rdsiam.accessKeyId/secretAccessKey) are "
                         + "both set: choose one");
             }
             if (credentialsProvider != null && (profile != null || staticKeys)) {
@@ -913,13 +1006,14 @@ public final class RdsIamConfig {
                 errors.add("rdsiam.sessionToken is set without rdsiam.accessKeyId and rdsiam.secretAccessKey: set all "
                         + "three");
             }
-            if (accessKeyId != null && !accessKeyId.matches("^[A-Z0-9]{16,128}$")) {
-                errors.add("rdsiam.accessKeyId '" + accessKeyId + "' does not look like an access key id (e.g. "
+            if (accessKeyId != null && !Redaction.looksSecret(accessKeyId)
+                    && !ACCESS_KEY_ID_SHAPE.matcher(accessKeyId).matches()) {
+                errors.add("rdsiam.accessKeyId " + Redaction.quote(accessKeyId) + " does not look like an access key id (e.g. "
                         + "AKIA... or ASIA...): check for spaces or a swapped secret key");
             }
             if (roleArn != null) {
                 if (!ROLE_ARN.matcher(roleArn).matches()) {
-                    errors.add("rdsiam.roleArn '" + roleArn + "' is not an IAM role ARN: use "
+                    errors.add("rdsiam.roleArn " + Redaction.quote(roleArn) + " is not an IAM role ARN: use "
                             + "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME");
                 }
             } else {
@@ -937,7 +1031,7 @@ public final class RdsIamConfig {
                 errors.add("rdsiam.externalId must be 2 to 1224 characters of letters, digits and +=,.@:/-");
             }
             if (roleSessionName == null || !SESSION_NAME.matcher(roleSessionName).matches()) {
-                errors.add("rdsiam.roleSessionName '" + roleSessionName + "' must be 2 to 64 characters of letters, "
+                errors.add("rdsiam.roleSessionName " + Redaction.quote(roleSessionName) + " must be 2 to 64 characters of letters, "
                         + "digits and +=,.@-");
             }
             if (roleDuration == null || roleDuration.compareTo(Duration.ofMinutes(15)) < 0
@@ -947,7 +1041,7 @@ public final class RdsIamConfig {
             if (stsEndpoint != null) {
                 String scheme = stsEndpoint.getScheme() == null ? "" : stsEndpoint.getScheme().toLowerCase(Locale.ROOT);
                 if (!(scheme.equals("https") || scheme.equals("http")) || stsEndpoint.getHost() == null) {
-                    errors.add("rdsiam.stsEndpoint '" + stsEndpoint + "' must be an absolute http(s) URL, e.g. "
+                    errors.add("rdsiam.stsEndpoint " + Redaction.quote(String.valueOf(stsEndpoint)) + " must be an absolute http(s) URL, e.g. "
                             + "https://sts.eu-west-1.amazonaws.com");
                 }
             }
@@ -962,7 +1056,7 @@ public final class RdsIamConfig {
                 errors.add("rdsiam.trust=pem needs rdsiam.trustPem: the PEM file of the CA certificates to trust");
             }
             if (trustPem != null && !Files.isReadable(trustPem)) {
-                errors.add("rdsiam.trustPem '" + trustPem + "' is not a readable file: check the path");
+                errors.add("rdsiam.trustPem " + Redaction.quote(String.valueOf(trustPem)) + " is not a readable file: check the path");
             }
         }
     }

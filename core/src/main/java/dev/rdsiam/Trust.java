@@ -51,7 +51,7 @@ public enum Trust {
                 return t;
             }
         }
-        throw new IllegalArgumentException("trust '" + value + "' is not valid; use one of auto, rds-bundle, system, pem");
+        throw new IllegalArgumentException("rdsiam.trust " + Redaction.quote(value) + " is not valid: use one of auto, rds-bundle, system, pem");
     }
 
     @Override

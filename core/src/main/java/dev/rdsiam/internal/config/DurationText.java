@@ -1,5 +1,6 @@
 package dev.rdsiam.internal.config;
 
+import dev.rdsiam.Redaction;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -44,7 +45,7 @@ public final class DurationText {
             }
         }
         String hint = t.matches("^\\d+$") ? " (a number needs a unit: " + t + "s or " + t + "ms?)" : "";
-        throw new IllegalArgumentException(key + " '" + text + "' is not a duration" + hint
+        throw new IllegalArgumentException(key + " " + Redaction.quote(text) + " is not a duration" + hint
                 + ": use a number with a unit (500ms, 10s, 5m, 1h) or ISO-8601 (PT10S)");
     }
 

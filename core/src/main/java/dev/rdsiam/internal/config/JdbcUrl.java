@@ -3,6 +3,7 @@ package dev.rdsiam.internal.config;
 import dev.rdsiam.Engine;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.RdsIamProperty;
+import dev.rdsiam.Redaction;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -42,8 +43,9 @@ public final class JdbcUrl {
         try {
             engine = Engine.fromKey(rest.substring(0, schemeEnd));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the jdbc:rdsiam: URL '" + shown + "' names engine '"
-                    + rest.substring(0, schemeEnd) + "': use jdbc:rdsiam:postgresql:// or jdbc:rdsiam:mysql://", e);
+            throw new IllegalArgumentException("the jdbc:rdsiam: URL '" + shown + "' names engine "
+                    + Redaction.quote(Redaction.scrub(rest.substring(0, schemeEnd)))
+                    + ": use jdbc:rdsiam:postgresql:// or jdbc:rdsiam:mysql://", e);
         }
         String afterScheme = rest.substring(schemeEnd + 3);
         String query = null;
@@ -88,6 +90,7 @@ public final class JdbcUrl {
         }
 
         Map<String, String> entries = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
         if (query != null && !query.isEmpty()) {
             for (String pair : query.split("&")) {
                 if (pair.isEmpty()) {
@@ -97,10 +100,15 @@ public final class JdbcUrl {
                 String k = decode(eq < 0 ? pair : pair.substring(0, eq));
                 String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
                 entries.put(k, v);
+                sources.put(k, "the jdbc:rdsiam: URL's query");
             }
         }
         if (info != null) {
-            info.forEach(entries::putIfAbsent);
+            info.forEach((k, v) -> {
+                if (entries.putIfAbsent(k, v) == null) {
+                    sources.put(k, "the connection properties");
+                }
+            });
         }
 
         RdsIamConfig.Builder b = RdsIamConfig.builder().engine(engine).host(host);
@@ -130,19 +138,54 @@ public final class JdbcUrl {
                             + "remove the password (e.g. spring.datasource.password) from the configuration");
                 }
             } else {
+                RdsIamProperty forgotten = unprefixed(k);
+                if (forgotten != null) {
+                    throw new IllegalArgumentException(Redaction.quote(k) + " in " + sources.get(k) + " is a key of "
+                            + "this library written without its prefix: did you mean '" + forgotten.prefixedKey()
+                            + "'? (keys without " + RdsIamProperty.PREFIX + " go to the JDBC driver, which ignores "
+                            + "this one)");
+                }
                 b.driverProperty(k, v == null ? "" : v);
             }
         }
         return b;
     }
 
-    /** The URL as it may be shown: user information and password values removed. */
-    static String redact(String url) {
+    /**
+     * Keys that both drivers read themselves and that pass through unchanged although this library has a key of the
+     * same name: pgjdbc's and Connector/J's {@code connectTimeout}.
+     */
+    private static final java.util.Set<String> DRIVER_KEYS = java.util.Set.of("connecttimeout");
+
+    /** The library key that an unprefixed driver key names (any case), unless the drivers read that key too. */
+    private static RdsIamProperty unprefixed(String k) {
+        if (DRIVER_KEYS.contains(k.toLowerCase(java.util.Locale.ROOT))) {
+            return null;
+        }
+        for (RdsIamProperty p : RdsIamProperty.values()) {
+            if (p.key().equalsIgnoreCase(k)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The URL as it may be shown: user information removed, the values of secret keys ({@code password},
+     * {@code rdsiam.secretAccessKey}, {@code rdsiam.sessionToken}) masked, and anything else that looks like a
+     * secret replaced by its description (see {@link Redaction#scrub(String)}).
+     */
+    public static String redact(String url) {
         String r = url.replaceAll("//[^/@?]*@", "//****@");
-        return r.replaceAll("(?i)(password=)[^&]*", "$1****");
+        return Redaction.scrub(r);
     }
 
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the jdbc:rdsiam: URL has a malformed %-escape in "
+                    + Redaction.quote(Redaction.scrub(s)) + ": write a literal % as %25", e);
+        }
     }
 }
