@@ -6,7 +6,17 @@ import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.internal.net.ConnectFailure;
 import dev.rdsiam.internal.trust.TlsVerificationException;
 import java.net.SocketTimeoutException;
+import dev.rdsiam.Redaction;
 import java.sql.SQLException;
+import java.sql.SQLInvalidAuthorizationSpecException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLNonTransientException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLSyntaxErrorException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.SQLTransientException;
 import java.util.Optional;
 
 /**
@@ -97,6 +107,21 @@ public final class Diagnosis {
         return sb.toString();
     }
 
+    /**
+     * The advice for a login whose token was accepted but whose database is missing or not allowed to the user:
+     * the problem is the database name or its privileges, not IAM.
+     *
+     * @param config the configuration (its database is named)
+     * @param user the database user
+     * @param grant how the engine grants the use of a database, e.g. {@code GRANT CONNECT ON DATABASE ...}
+     */
+    public static String databaseUnavailable(RdsIamConfig config, String user, String grant) {
+        String db = config.database().map(d -> "'" + d + "'").orElse("(none named)");
+        return "the IAM login itself succeeded (the token was accepted), but the database " + db + " does not exist "
+                + "or user '" + user + "' may not use it: check rdsiam.database (or the database in the URL's path) "
+                + "for spelling and case, that the database exists on " + config.host() + ", and " + grant;
+    }
+
     /** The advice for RDS Proxy's "no credentials for the role" refusal. */
     public static String proxyHasNoCredentials(RdsIamConfig config, String user) {
         return "the RDS Proxy has no database credentials for user '" + user + "': add a Secrets Manager secret for "
@@ -106,12 +131,49 @@ public final class Diagnosis {
     }
 
     /**
-     * A new exception with {@code advice} appended to the message, the same SQLState and vendor code, and the
-     * original as cause.
+     * A new exception with {@code advice} appended to the message (once: a message that already carries the advice,
+     * as a driver's "SSL error: ..." carries our TLS text, is not repeated), the same SQLState and vendor code, the
+     * same standard subclass ({@link SQLTimeoutException}, {@link SQLTransientConnectionException},
+     * {@link SQLNonTransientConnectionException}, {@link SQLInvalidAuthorizationSpecException}, ...) so that pools and
+     * retry logic still classify it, and the original as cause. Nothing that looks like a secret survives in the
+     * message (see {@link Redaction#scrub(String)}).
      */
     public static SQLException withAdvice(SQLException e, String advice) {
         String base = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        SQLException out = new SQLException(base + " — " + advice, e.getSQLState(), e.getErrorCode(), e);
-        return out;
+        String message = base.contains(advice) ? base : base + " — " + advice;
+        return sameKind(e, Redaction.scrub(message));
+    }
+
+    private static SQLException sameKind(SQLException e, String message) {
+        String state = e.getSQLState();
+        int code = e.getErrorCode();
+        if (e instanceof SQLTimeoutException) {
+            return new SQLTimeoutException(message, state, code, e);
+        }
+        if (e instanceof SQLTransientConnectionException) {
+            return new SQLTransientConnectionException(message, state, code, e);
+        }
+        if (e instanceof SQLTransactionRollbackException) {
+            return new SQLTransactionRollbackException(message, state, code, e);
+        }
+        if (e instanceof SQLTransientException) {
+            return new SQLTransientException(message, state, code, e);
+        }
+        if (e instanceof SQLInvalidAuthorizationSpecException) {
+            return new SQLInvalidAuthorizationSpecException(message, state, code, e);
+        }
+        if (e instanceof SQLNonTransientConnectionException) {
+            return new SQLNonTransientConnectionException(message, state, code, e);
+        }
+        if (e instanceof SQLSyntaxErrorException) {
+            return new SQLSyntaxErrorException(message, state, code, e);
+        }
+        if (e instanceof SQLNonTransientException) {
+            return new SQLNonTransientException(message, state, code, e);
+        }
+        if (e instanceof SQLRecoverableException) {
+            return new SQLRecoverableException(message, state, code, e);
+        }
+        return new SQLException(message, state, code, e);
     }
 }

@@ -67,6 +67,18 @@ class MyFailureTest {
         assertThat(e.getMessage()).contains(certificate == ServerCertificate.WRONG_HOST ? rds.identityHost()
                 : certificate == ServerCertificate.UNTRUSTED_CA ? "not issued by any CA in" : "expired");
         assertThat(attempts()).isNotEmpty().noneMatch(AuthAttempt::passwordReceived);
+        assertThat(e.getMessage()).contains("(the IAM token was not sent)");
+    }
+
+    @Test
+    void missingDatabase_isToldApartFromARejectedToken() {
+        SQLException e = failure(MyKit.config().database("nosuchdb").build());
+
+        assertThat(e.getErrorCode()).isIn(1044, 1049);
+        assertThat(e.getMessage()).contains("the IAM login itself succeeded (the token was accepted)")
+                .contains("'nosuchdb' does not exist or user '" + rds.dbUser() + "' may not use it")
+                .doesNotContain("rejected the IAM auth token");
+        assertThat(rds.lastAuthAttempt().accepted()).isTrue();
     }
 
     @Test

@@ -68,6 +68,42 @@ class PgFailureTest {
                 break;
         }
         assertThat(PgKit.attemptsAfterFailure(rds)).isNotEmpty().noneMatch(AuthAttempt::passwordReceived);
+        // said once, not "SSL error: X — X", and saying that the token stayed here
+        assertThat(occurrences(e.getMessage(), "(the IAM token was not sent)")).isEqualTo(1);
+        assertThat(occurrences(e.getMessage(), rds.route().host() + ":" + rds.route().port())).isEqualTo(1);
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void missingDatabase_isToldApartFromARejectedToken() {
+        SQLException e = failure(PgKit.config().database("nosuchdb").build());
+
+        assertThat(e.getSQLState()).isEqualTo("3D000");
+        assertThat(e.getMessage()).contains("the IAM login itself succeeded (the token was accepted)")
+                .contains("'nosuchdb' does not exist or user '" + rds.dbUser() + "' may not use it")
+                .doesNotContain("rejected the IAM auth token");
+        assertThat(rds.lastAuthAttempt().accepted()).isTrue();
+    }
+
+    @Test
+    void sslResponse_isBoundedByTheConnectTimeout_notByPgjdbcsFiveSecondDefault() throws Exception {
+        // a server that takes 6 s to answer the SSLRequest (well within a 9 s connect timeout)
+        try (DelayingRelay relay = new DelayingRelay(rds.route().host(), rds.route().port(), Duration.ofSeconds(6))) {
+            RdsIamConfig config = PgKit.config().connectHost("127.0.0.1").connectPort(relay.port())
+                    .connectTimeout(Duration.ofSeconds(9)).build();
+            try (RdsIamDataSource ds = RdsIam.dataSource(config); Connection c = ds.getConnection();
+                    Statement s = c.createStatement(); ResultSet r = s.executeQuery("select 1")) {
+                assertThat(r.next()).isTrue();
+            }
+            assertThat(relay.delayedConnections()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -44,11 +44,14 @@ public final class TlsVerificationException extends SSLHandshakeException {
         OTHER
     }
 
+    /** Said by every message: the handshake comes before the login, so a failed one never carries the token. */
+    static final String NOT_SENT = " (the IAM token was not sent)";
+
     private final Kind kind;
     private final String identityHost;
 
     TlsVerificationException(Kind kind, String identityHost, String message, Throwable cause) {
-        super(message);
+        super(message + NOT_SENT);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.identityHost = identityHost;
         if (cause != null) {

@@ -142,6 +142,11 @@ public final class MySqlConnector implements Connector {
                     "the database user is created for IAM: CREATE USER '" + token.user() + "'@'%' IDENTIFIED WITH "
                             + "AWSAuthenticationPlugin AS 'RDS' (user names are case-sensitive)"));
         }
+        if (e.getErrorCode() == 1044 || e.getErrorCode() == 1049) {
+            return Diagnosis.withAdvice(e, Diagnosis.databaseUnavailable(config, token.user(),
+                    "that the user has privileges on it (GRANT ALL ON `" + config.database().orElse("DB")
+                            + "`.* TO '" + token.user() + "'@'%')"));
+        }
         if (e.getErrorCode() == 3159 || mentions(e, "ssl connection required") || mentions(e, "requires tls")
                 || mentions(e, "server doesn't support ssl") || mentions(e, "does not support ssl")) {
             return Diagnosis.withAdvice(e, "no TLS with the server at " + Diagnosis.route(config) + ", so the token "

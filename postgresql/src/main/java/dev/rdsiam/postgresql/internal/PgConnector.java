@@ -65,6 +65,9 @@ public final class PgConnector implements Connector {
         // connect(...) lifts it once logged in (unless the user chose a socketTimeout, which then applies throughout)
         this.liftLoginReadBound = !config.driverProperties().containsKey("socketTimeout");
         base.setProperty("socketTimeout", Long.toString(connectSeconds));
+        // pgjdbc waits at most sslResponseTimeout (default 5 s) for the answer to its SSLRequest: make the documented
+        // bound (rdsiam.connectTimeout bounds each read of the login) true for that read too
+        base.setProperty("sslResponseTimeout", Long.toString(config.connectTimeout().toMillis()));
         base.setProperty("tcpKeepAlive", "true");
         // startup parameters in the StartupMessage instead of SET statements: no session pinning on RDS Proxy
         base.setProperty("assumeMinServerVersion", "9.0");
@@ -148,6 +151,11 @@ public final class PgConnector implements Connector {
             return Diagnosis.withAdvice(e, Diagnosis.iamLoginRejected(config, token,
                     "the database user exists and has the rds_iam role (CREATE USER \"" + token.user()
                             + "\"; GRANT rds_iam TO \"" + token.user() + "\"; user names are case-sensitive)"));
+        }
+        if ("3D000".equals(e.getSQLState())) {
+            return Diagnosis.withAdvice(e, Diagnosis.databaseUnavailable(config, token.user(),
+                    "that the user may connect to it (GRANT CONNECT ON DATABASE \"" + config.database().orElse("DB")
+                            + "\" TO \"" + token.user() + "\")"));
         }
         if (mentions(e, "does not support ssl")) {
             return Diagnosis.withAdvice(e, "the server at " + Diagnosis.route(config) + " does not offer TLS, so the "
