@@ -23,6 +23,15 @@ public final class RdsIam {
     }
 
     /**
+     * The library's version, from the {@code Implementation-Version} of the core jar's manifest, e.g.
+     * {@code 0.1.0}; {@code "development build"} when the classes do not come from a built jar.
+     */
+    public static String version() {
+        String v = RdsIam.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
+    }
+
+    /**
      * An unpooled DataSource: each {@code getConnection()} opens one physical connection with a current token.
      *
      * @throws IllegalArgumentException when the engine's binding module is missing (naming the artifact)

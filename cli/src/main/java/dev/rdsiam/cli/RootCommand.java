@@ -35,7 +35,8 @@ public final class RootCommand implements Runnable {
         @Override
         public String[] getVersion() {
             String v = RootCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"rdsiam " + (v == null ? "(development build)" : v)};
+            return new String[] {"rdsiam " + (v == null ? "(development build)" : v) + " (library "
+                    + dev.rdsiam.RdsIam.version() + ", Java " + Runtime.version() + ")"};
         }
     }
 }

@@ -38,6 +38,11 @@ class LauncherIT {
     }
 
     private static Result launch(String... args) throws IOException, InterruptedException {
+        return launchWith(Map.of(), args);
+    }
+
+    private static Result launchWith(Map<String, String> extraEnv, String... args)
+            throws IOException, InterruptedException {
         Path script = Path.of("rdsiam").toAbsolutePath();
         assertThat(Files.isRegularFile(Path.of("target", "rdsiam.jar"))).as("target/rdsiam.jar was built").isTrue();
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of("bash", script.toString())));
@@ -56,6 +61,7 @@ class LauncherIT {
         env.put("RDSIAM_ACCESS_KEY_ID", rds.credentials().accessKeyId());
         env.put("RDSIAM_SECRET_ACCESS_KEY", rds.credentials().secretAccessKey());
         env.put("RDSIAM_STS_ENDPOINT", rds.stsEndpoint().toString());
+        env.putAll(extraEnv);
         Path out = Files.createTempFile("rdsiam-out", ".txt");
         Path err = Files.createTempFile("rdsiam-err", ".txt");
         try {
@@ -94,6 +100,35 @@ class LauncherIT {
         assertThat(token.err()).isEmpty();
         assertThat(usage.exit()).isEqualTo(2);
         assertThat(usage.err()).contains("--no-such-flag");
-        assertThat(version.out()).startsWith("rdsiam 0.1.0-SNAPSHOT");
+        assertThat(version.out()).startsWith("rdsiam 0.1.0-SNAPSHOT (library 0.1.0-SNAPSHOT, Java ");
+    }
+
+    @Test
+    void launcherVariablesAndStrayRdsiamVariables_breakNothing() throws Exception {
+        Result r = launchWith(Map.of("RDSIAM_JAVA_OPTS", "-Xmx256m", "RDSIAM_HOTS", "typo"), "token");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("localhost:5432/?Action=connect");
+        assertThat(r.err()).contains("RDSIAM_HOTS").contains("did you mean RDSIAM_HOST?")
+                .doesNotContain("RDSIAM_JAVA_OPTS");
+    }
+
+    @Test
+    void aSecretInTheWrongPlace_isNeverEchoed_onAnyFrontDoorOfTheCommand() throws Exception {
+        String secret = rds.credentials().secretAccessKey();
+        List<Result> results = List.of(
+                launch("token", "--property", "accessKeyId=" + secret),
+                launch("token", "--property", "rdsiam.profile=" + secret),
+                launch("token", "--role-arn", secret),
+                launch("token", "--hostname", secret),
+                launchWith(Map.of("RDSIAM_ACCESS_KEY_ID", secret), "doctor", "--json"),
+                launchWith(Map.of("RDSIAM_USER", secret), "doctor"),
+                launch("env", "--property", "region=" + secret));
+        for (Result r : results) {
+            assertThat(r.exit()).as(r.err() + r.out()).isNotZero();
+            assertThat(r.out() + r.err()).doesNotContain(secret).doesNotContain(secret.substring(0, 12));
+        }
+        assertThat(results.get(0).err()).contains("rdsiam.accessKeyId holds (40 characters that look like a secret "
+                + "access key; not shown)");
     }
 }

@@ -136,12 +136,22 @@ public final class RdsIamDriver implements Driver {
 
     @Override
     public int getMajorVersion() {
-        return 0;
+        return versionPart(0, 0);
     }
 
     @Override
     public int getMinorVersion() {
-        return 1;
+        return versionPart(1, 1);
+    }
+
+    /** A number of {@link dev.rdsiam.RdsIam#version()} (major, minor), or {@code fallback} for a development build. */
+    static int versionPart(int index, int fallback) {
+        String[] parts = dev.rdsiam.RdsIam.version().split("[.-]");
+        try {
+            return parts.length > index ? Integer.parseInt(parts[index]) : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     @Override

@@ -20,12 +20,12 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every Java snippet in the README compiles against the library as built. */
+/**
+ * Every Java snippet in the README shows its imports and compiles with exactly those, against the library as built:
+ * a snippet's leading {@code import} lines go to the top of a file of its own; a snippet that declares a class stays
+ * at the top level, any other becomes the body of a method.
+ */
 class ReadmeExampleTest {
-
-    private static final String IMPORTS = "import dev.rdsiam.*;\nimport dev.rdsiam.jdbc.*;\n"
-            + "import com.zaxxer.hikari.*;\nimport java.sql.*;\nimport java.nio.file.*;\nimport java.time.*;\n"
-            + "import javax.sql.DataSource;\nimport dev.rdsiam.Engine;\nimport dev.rdsiam.testkit.*;\nimport org.junit.jupiter.api.*;\nimport org.junit.jupiter.api.extension.*;\n";
 
     @Test
     void readmeJavaSnippets_compile(@TempDir Path out) throws IOException {
@@ -35,7 +35,20 @@ class ReadmeExampleTest {
         int n = 0;
         while (m.find()) {
             String name = "ReadmeSnippet" + n++;
-            String code = IMPORTS + "class " + name + " {\n  void run() throws Exception {\n" + m.group(1) + "\n  }\n}\n";
+            StringBuilder imports = new StringBuilder();
+            StringBuilder body = new StringBuilder();
+            for (String line : m.group(1).split("\n", -1)) {
+                if (body.length() == 0 && (line.startsWith("import ") || line.isBlank())) {
+                    imports.append(line).append('\n');
+                } else {
+                    body.append(line).append('\n');
+                }
+            }
+            assertThat(imports.toString()).as("README snippet %d shows its imports:%n%s", n, m.group(1))
+                    .contains("import ");
+            String code = body.toString().startsWith("class ")
+                    ? imports + body.toString()
+                    : imports + "class " + name + " {\n  void run() throws Exception {\n" + body + "\n  }\n}\n";
             sources.add(new SimpleJavaFileObject(URI.create("string:///" + name + ".java"), JavaFileObject.Kind.SOURCE) {
                 @Override
                 public CharSequence getCharContent(boolean ignoreEncodingErrors) {
