@@ -2,6 +2,7 @@ package dev.rdsiam.jdbc;
 
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.TokenUnavailableException;
+import dev.rdsiam.diagnostics.Diagnosis;
 import dev.rdsiam.internal.credentials.CredentialsSource;
 import dev.rdsiam.internal.token.CachingTokenProvider;
 import dev.rdsiam.internal.token.TokenSigner;
@@ -44,6 +45,7 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
     private final Map<String, CachingTokenProvider> otherUsers = new ConcurrentHashMap<>();
     private final Connector connector;
     private final ConnectorContext context;
+    private final LoginBackoff backoff = new LoginBackoff();
     private volatile PrintWriter logWriter;
     private volatile int loginTimeoutSeconds;
     private volatile boolean closed;
@@ -142,25 +144,66 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
         if (closed) {
             throw new SQLException("DataSource '" + config.name() + "' is closed", "08003");
         }
+        awaitBackoff();
         CachingTokenProvider.Lease lease = lease(provider);
         try {
-            return connector.connect(user, lease.token());
+            Connection c = connector.connect(user, lease.token());
+            backoff.succeeded();
+            return c;
         } catch (SQLException first) {
-            if (lease.minted() || !connector.isAuthFailure(first)) {
-                throw connector.diagnose(first, lease.token());
+            boolean refused = connector.isAuthFailure(first);
+            // a cached token is retried once with a fresh one, unless fresh tokens were refused just before: then
+            // the token is not what the server objects to (throttling, a missing grant) and a retry only hammers
+            if (!refused || lease.minted() || backoff.consecutiveFailures() > 0) {
+                if (refused) {
+                    backoff.failed();
+                }
+                throw withThrottleHint(connector.diagnose(first, lease.token()), refused);
             }
             provider.invalidate(lease.token());
             CachingTokenProvider.Lease fresh = lease(provider);
             LOG.debug("{} - login with a cached token was rejected; retrying once with a {} token", config.name(),
                     fresh.minted() ? "freshly minted" : "newer");
             try {
-                return connector.connect(user, fresh.token());
+                Connection c = connector.connect(user, fresh.token());
+                backoff.succeeded();
+                return c;
             } catch (SQLException second) {
-                SQLException diagnosed = connector.diagnose(second, fresh.token());
+                boolean refusedAgain = connector.isAuthFailure(second);
+                if (refusedAgain) {
+                    backoff.failed();
+                }
+                SQLException diagnosed = withThrottleHint(connector.diagnose(second, fresh.token()), refusedAgain);
                 diagnosed.addSuppressed(first);
                 throw diagnosed;
             }
         }
+    }
+
+    private void awaitBackoff() throws SQLException {
+        try {
+            long waited = backoff.await(loginTimeoutSeconds);
+            if (waited > 0) {
+                LOG.debug("{} - waited {} ms before this login: {} logins in a row were refused", config.name(),
+                        waited / 1_000_000, backoff.consecutiveFailures());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting between refused logins (DataSource '" + config.name()
+                    + "')", "08001", e);
+        }
+    }
+
+    private SQLException withThrottleHint(SQLException e, boolean refused) {
+        if (!refused || !backoff.inBurst()) {
+            return e;
+        }
+        return Diagnosis.withAdvice(e, "the last " + LoginBackoff.BURST + " logins of DataSource '" + config.name()
+                + "' were all refused within " + LoginBackoff.BURST_WINDOW_NANOS / 1_000_000_000L + " s: if they "
+                + "worked before, RDS may be throttling new IAM logins (it advises under about 200 new IAM "
+                + "connections per second, and a throttled login is refused like a bad token); this DataSource now "
+                + "waits up to " + LoginBackoff.CAP_NANOS / 1_000_000_000L + " s between logins; open fewer new "
+                + "connections at once (pool size, churn, many clients starting together) or use an RDS Proxy");
     }
 
     private CachingTokenProvider.Lease lease(CachingTokenProvider provider) throws SQLException {
@@ -201,7 +244,10 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
         this.logWriter = out;
     }
 
-    /** Recorded for JDBC conformance; the connect timeout is {@code rdsiam.connectTimeout}. */
+    /**
+     * The connect timeout of each step is {@code rdsiam.connectTimeout}; a login timeout (HikariCP sets its
+     * {@code connectionTimeout} here) bounds the wait between refused logins to half of it.
+     */
     @Override
     public void setLoginTimeout(int seconds) {
         this.loginTimeoutSeconds = seconds;

@@ -92,6 +92,64 @@ class RdsIamDataSourceTest {
     }
 
     @Test
+    void loginsRefusedWithFreshTokens_backOffWithJitter_andASuccessClearsIt() throws SQLException {
+        try (RdsIamDataSource ds = RdsIam.dataSource(config())) {
+            int refusals = 6;
+            for (int i = 0; i < refusals; i++) {
+                ScriptedBinding.SCRIPT.add(ScriptedBinding.REJECT);
+            }
+            long[] at = new long[refusals + 1];
+            for (int i = 0; i < refusals; i++) {
+                at[i] = System.nanoTime();
+                assertThatThrownBy(ds::getConnection).isInstanceOf(SQLException.class);
+            }
+            at[refusals] = System.nanoTime();
+            assertThat(ds.getConnection()).isNotNull();
+            // one login per attempt (no immediate retry once fresh tokens were refused), spaced out more and more:
+            // 25-50, 50-100, 100-200, 200-400, 400-800 ms after failures 1..5
+            assertThat(ScriptedBinding.PRESENTED).hasSize(refusals + 1);
+            long spacedMs = (at[refusals] - at[1]) / 1_000_000;
+            assertThat(spacedMs).as("waited between refused logins").isGreaterThanOrEqualTo(25 + 50 + 100 + 200 + 400);
+            long clearedAt = System.nanoTime();
+            assertThat(ds.getConnection()).isNotNull();
+            assertThat((System.nanoTime() - clearedAt) / 1_000_000).as("no wait after a success").isLessThan(200);
+        }
+    }
+
+    @Test
+    void aBurstOfRefusedLogins_namesThrottlingAsAPossibleCause() {
+        try (RdsIamDataSource ds = RdsIam.dataSource(config())) {
+            ds.setLoginTimeout(1); // the wait between logins stays under half of it
+            SQLException last = null;
+            for (int i = 0; i < LoginBackoff.BURST; i++) {
+                ScriptedBinding.SCRIPT.add(ScriptedBinding.REJECT);
+                try {
+                    ds.getConnection();
+                } catch (SQLException e) {
+                    last = e;
+                }
+            }
+            assertThat((Throwable) last).isNotNull();
+            assertThat(last.getMessage()).contains("RDS may be throttling new IAM logins")
+                    .contains("were all refused within 2 s");
+            assertThat(last.getSQLState()).isEqualTo("28000");
+        }
+    }
+
+    @Test
+    void aCachedTokenRefusedRightAfterFreshOnesWere_isNotRetried() throws SQLException {
+        try (RdsIamDataSource ds = RdsIam.dataSource(config())) {
+            ds.getConnection();                          // a token is cached
+            ScriptedBinding.SCRIPT.add(ScriptedBinding.REJECT);
+            ScriptedBinding.SCRIPT.add(ScriptedBinding.REJECT);
+            assertThatThrownBy(ds::getConnection);      // cached refused, fresh refused: 2 logins
+            ScriptedBinding.SCRIPT.add(ScriptedBinding.REJECT);
+            assertThatThrownBy(ds::getConnection);      // the (fresh, now cached) token refused: 1 login, no retry
+            assertThat(ScriptedBinding.PRESENTED).hasSize(4);
+        }
+    }
+
+    @Test
     void networkFailure_isNotRetried() {
         try (RdsIamDataSource ds = RdsIam.dataSource(config())) {
             ScriptedBinding.SCRIPT.add(ScriptedBinding.NETWORK);
