@@ -84,6 +84,8 @@ public final class RdsIamConfig {
     private final String stsRegion;
     private final Clock clock;
     private final Map<String, String> driverProperties;
+    private final boolean metricsOff;
+    private final Object meterRegistry;
 
     private RdsIamConfig(Builder b, RdsEndpoint endpoint, int port, String region) {
         this.engine = b.engine;
@@ -112,6 +114,8 @@ public final class RdsIamConfig {
         this.stsRegion = b.stsRegion != null ? b.stsRegion : region;
         this.clock = b.clock;
         this.driverProperties = Collections.unmodifiableMap(new TreeMap<>(b.driverProperties));
+        this.metricsOff = "off".equals(b.metrics);
+        this.meterRegistry = b.meterRegistry;
     }
 
     /** A new builder with the defaults of the catalogue. */
@@ -365,8 +369,20 @@ public final class RdsIamConfig {
         b.stsEndpoint = stsEndpoint;
         b.stsRegion = stsRegion.equals(region) ? null : stsRegion;
         b.clock = clock;
+        b.metrics = metricsOff ? "off" : "auto";
+        b.meterRegistry = meterRegistry;
         b.driverProperties.putAll(driverProperties);
         return b;
+    }
+
+    /** Whether meters are off ({@code rdsiam.metrics=off}). */
+    public boolean metricsOff() {
+        return metricsOff;
+    }
+
+    /** The Micrometer {@code MeterRegistry} given to the builder, if any (typed {@code Object}: Micrometer is optional). */
+    public Optional<Object> meterRegistry() {
+        return Optional.ofNullable(meterRegistry);
     }
 
     @Override
@@ -389,6 +405,9 @@ public final class RdsIamConfig {
         sb.append(", tokenReuseWindow=").append(DurationText.format(tokenReuseWindow));
         if (!driverProperties.isEmpty()) {
             sb.append(", driverProperties=").append(driverProperties.keySet());
+        }
+        if (metricsOff) {
+            sb.append(", metrics=off");
         }
         return sb.append(", name=").append(name).append(']').toString();
     }
@@ -423,6 +442,8 @@ public final class RdsIamConfig {
         private URI stsEndpoint;
         private String stsRegion;
         private Clock clock = Clock.systemUTC();
+        private String metrics = "auto";
+        private Object meterRegistry;
         private final Map<String, String> driverProperties = new TreeMap<>();
         private final List<String> parseErrors = new ArrayList<>();
 
@@ -582,6 +603,25 @@ public final class RdsIamConfig {
             return this;
         }
 
+        /**
+         * Meters on or off: {@code auto} (default: into the registry given with {@link #meterRegistry(Object)}, else
+         * Micrometer's global registry, when Micrometer is on the class path) or {@code off}.
+         */
+        public Builder metrics(String metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /**
+         * The Micrometer {@code io.micrometer.core.instrument.MeterRegistry} for this DataSource's meters (Spring
+         * Boot's, Quarkus', your own). Typed {@code Object} so that the API does not need Micrometer; anything else
+         * fails {@link #build()}.
+         */
+        public Builder meterRegistry(Object meterRegistry) {
+            this.meterRegistry = meterRegistry;
+            return this;
+        }
+
         /** A property passed through to the JDBC driver. */
         public Builder driverProperty(String key, String value) {
             driverProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
@@ -683,6 +723,13 @@ public final class RdsIamConfig {
                     break;
                 case HOST:
                     host = v;
+                    break;
+                case METRICS:
+                    if (!RdsIamProperty.METRICS.allowedValues().contains(v)) {
+                        throw new IllegalArgumentException(k + " " + Redaction.quote(v) + " is not valid: use auto or "
+                                + "off");
+                    }
+                    metrics = v;
                     break;
                 case NAME:
                     name = v;
@@ -800,6 +847,15 @@ public final class RdsIamConfig {
             checkTrust(errors);
             if (name == null || name.isBlank()) {
                 errors.add("rdsiam.name is blank: give the DataSource a name for its log lines, or leave it out");
+            }
+            if (metrics == null || !RdsIamProperty.METRICS.allowedValues().contains(metrics)) {
+                errors.add("rdsiam.metrics " + Redaction.quote(String.valueOf(metrics)) + " is not valid: use auto or "
+                        + "off");
+            }
+            if (meterRegistry != null && !dev.rdsiam.internal.metrics.Instruments.Micrometer.isRegistry(meterRegistry)) {
+                errors.add("meterRegistry is a " + meterRegistry.getClass().getName() + ": pass an "
+                        + "io.micrometer.core.instrument.MeterRegistry (with io.micrometer:micrometer-core on the "
+                        + "class path), or leave it out");
             }
             if (clock == null) {
                 errors.add("clock is null: pass a java.time.Clock, or leave it out for the system clock");

@@ -39,6 +39,11 @@ public enum RdsIamProperty {
     HOST("host", Kind.STRING, null, false,
             "The real RDS/Aurora/RDS Proxy endpoint name (the identity): signed into the token and checked against "
                     + "the server certificate."),
+    METRICS("metrics", Kind.CHOICE, "auto", false,
+            "Micrometer meters of this DataSource (tokens, credentials, connections by outcome, TLS), when Micrometer "
+                    + "is on the class path: auto (the registry given to the builder, else Micrometer's global "
+                    + "registry) or off.",
+            "auto", "off"),
     NAME("name", Kind.STRING, "rdsiam", false, "Name of the DataSource, used as the prefix of its log lines."),
     PORT("port", Kind.INT, null, false,
             "Port of the endpoint as RDS knows it (signed into the token). Default: 5432 for postgresql, 3306 for mysql."),

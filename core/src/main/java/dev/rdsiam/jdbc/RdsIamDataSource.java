@@ -1,6 +1,10 @@
 package dev.rdsiam.jdbc;
 
+import dev.rdsiam.AuthToken;
 import dev.rdsiam.RdsIamConfig;
+import dev.rdsiam.Redaction;
+import dev.rdsiam.internal.metrics.Instruments;
+import dev.rdsiam.internal.metrics.Outcome;
 import dev.rdsiam.TokenUnavailableException;
 import dev.rdsiam.diagnostics.Diagnosis;
 import dev.rdsiam.internal.credentials.CredentialsSource;
@@ -13,6 +17,10 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -46,6 +54,8 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
     private final Connector connector;
     private final ConnectorContext context;
     private final LoginBackoff backoff = new LoginBackoff();
+    private final Instruments instruments;
+    private final java.util.ArrayDeque<DataSourceStatus.Attempt> recent = new java.util.ArrayDeque<>();
     private volatile PrintWriter logWriter;
     private volatile int loginTimeoutSeconds;
     private volatile boolean closed;
@@ -75,16 +85,22 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
         }
         this.config = config;
         this.credentials = CredentialsSource.create(config);
-        this.tokens = new CachingTokenProvider(config, config.user(), credentials.provider(),
-                credentials.description(), signer);
         Connector c;
+        Instruments meters = Instruments.NONE;
         try {
             this.context = new ConnectorContext(config);
+            meters = Instruments.create(config, context.trustEarliestExpiry().orElse(null));
+            Instruments m = meters;
+            context.onHandshake((notAfter, nanos) -> m.tlsHandshake(nanos, notAfter));
             c = binding.connector(context);
         } catch (RuntimeException e) {
+            meters.close();
             credentials.close();
             throw e;
         }
+        this.instruments = meters;
+        this.tokens = new CachingTokenProvider(config, config.user(), credentials.provider(),
+                credentials.description(), signer, instruments);
         this.connector = c;
         LOG.debug("{} - created: {}", config.name(), config);
     }
@@ -136,7 +152,8 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
             return getConnection();
         }
         CachingTokenProvider p = otherUsers.computeIfAbsent(username,
-                u -> new CachingTokenProvider(config, u, credentials.provider(), credentials.description(), signer));
+                u -> new CachingTokenProvider(config, u, credentials.provider(), credentials.description(), signer,
+                        instruments));
         return connect(p, username);
     }
 
@@ -147,7 +164,7 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
         awaitBackoff();
         CachingTokenProvider.Lease lease = lease(provider);
         try {
-            Connection c = connector.connect(user, lease.token());
+            Connection c = attempt(user, lease.token());
             backoff.succeeded();
             return c;
         } catch (SQLException first) {
@@ -158,14 +175,14 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
                 if (refused) {
                     backoff.failed();
                 }
-                throw withThrottleHint(connector.diagnose(first, lease.token()), refused);
+                throw withThrottleHint(first, refused);
             }
             provider.invalidate(lease.token());
             CachingTokenProvider.Lease fresh = lease(provider);
             LOG.debug("{} - login with a cached token was rejected; retrying once with a {} token", config.name(),
                     fresh.minted() ? "freshly minted" : "newer");
             try {
-                Connection c = connector.connect(user, fresh.token());
+                Connection c = attempt(user, fresh.token());
                 backoff.succeeded();
                 return c;
             } catch (SQLException second) {
@@ -173,11 +190,57 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
                 if (refusedAgain) {
                     backoff.failed();
                 }
-                SQLException diagnosed = withThrottleHint(connector.diagnose(second, fresh.token()), refusedAgain);
+                SQLException diagnosed = withThrottleHint(second, refusedAgain);
                 diagnosed.addSuppressed(first);
                 throw diagnosed;
             }
         }
+    }
+
+    /**
+     * One physical connection attempt, counted and timed, its outcome kept for {@link #status()}; a failure is
+     * thrown diagnosed (message with advice, same SQLState, vendor code and subclass, the driver's as cause).
+     */
+    private Connection attempt(String user, AuthToken token) throws SQLException {
+        long start = System.nanoTime();
+        try {
+            Connection c = connector.connect(user, token);
+            record(Outcome.OK, start, null);
+            return c;
+        } catch (SQLException e) {
+            SQLException diagnosed = connector.diagnose(e, token);
+            record(Outcome.of(e, connector), start, diagnosed.getMessage());
+            throw diagnosed;
+        }
+    }
+
+    private void record(String outcome, long startNanos, String diagnosis) {
+        long nanos = System.nanoTime() - startNanos;
+        instruments.connection(outcome, nanos);
+        DataSourceStatus.Attempt a = new DataSourceStatus.Attempt(config.clock().instant(), outcome,
+                Duration.ofNanos(nanos), Optional.ofNullable(diagnosis).map(Redaction::scrub));
+        synchronized (recent) {
+            recent.addLast(a);
+            while (recent.size() > DataSourceStatus.RECENT) {
+                recent.removeFirst();
+            }
+        }
+    }
+
+    /**
+     * A snapshot of this DataSource's health: recent connection attempts with outcome and diagnosis, the cached
+     * token's age and expiry (never its value), the credentials source in words, certificate expiries.
+     */
+    public DataSourceStatus status() {
+        List<DataSourceStatus.Attempt> attempts;
+        synchronized (recent) {
+            attempts = new ArrayList<>(recent);
+        }
+        Optional<AuthToken> current = tokens.current();
+        return new DataSourceStatus(config.name(), config.engine(), config.host(), config.port(),
+                credentials.description(), attempts, current.map(AuthToken::issuedAt),
+                current.map(AuthToken::expiresAt), tokens.mintedCount(), tokens.reusedCount(),
+                context.lastHandshake().map(h -> h.notAfter()), context.trustEarliestExpiry());
     }
 
     private void awaitBackoff() throws SQLException {
@@ -207,10 +270,14 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
     }
 
     private CachingTokenProvider.Lease lease(CachingTokenProvider provider) throws SQLException {
+        long start = System.nanoTime();
         try {
             return provider.acquire();
         } catch (TokenUnavailableException e) {
-            throw new SQLException(e.getMessage() + " (DataSource '" + config.name() + "')", "08001", e);
+            SQLException failure = new SQLException(e.getMessage() + " (DataSource '" + config.name() + "')", "08001",
+                    e);
+            record(Outcome.of(e, connector), start, failure.getMessage());
+            throw failure;
         }
     }
 
@@ -224,6 +291,7 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
         try {
             connector.close();
         } finally {
+            instruments.close();
             credentials.close();
         }
         LOG.debug("{} - closed (tokens minted: {})", config.name(), tokens.mintedCount());

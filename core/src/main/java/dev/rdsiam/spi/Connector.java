@@ -31,6 +31,16 @@ public interface Connector extends AutoCloseable {
         return e;
     }
 
+    /**
+     * The engine's own kind of a failure, for meters and the DataSource's status, when the engine can tell it:
+     * one of {@code proxy_no_credentials}, {@code host_blocked}, {@code too_many_connections}, {@code throttled},
+     * {@code database_unavailable}, {@code tls_not_offered}. Network, TLS and rejected-token failures are
+     * classified by the core. The default knows none.
+     */
+    default java.util.Optional<String> failureKind(SQLException e) {
+        return java.util.Optional.empty();
+    }
+
     /** Releases what the connector holds. The default does nothing. */
     @Override
     default void close() {

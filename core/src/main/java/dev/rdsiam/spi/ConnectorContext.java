@@ -79,6 +79,19 @@ public final class ConnectorContext {
         return tls.lastHandshake();
     }
 
+    /**
+     * Called after each verified TLS handshake of this DataSource with the server certificate's expiry (null when
+     * unknown) and the handshake's duration in nanoseconds (the DataSource's meters listen here).
+     */
+    public void onHandshake(java.util.function.ObjLongConsumer<java.time.Instant> observer) {
+        tls.observer(observer);
+    }
+
+    /** When the first still valid certificate of the trust expires, if any. */
+    public java.util.Optional<java.time.Instant> trustEarliestExpiry() {
+        return trust.earliestExpiry(config.clock().instant());
+    }
+
     /** The trust in words, e.g. {@code Amazon RDS CA bundle (108 certificates)}. */
     public String trustDescription() {
         return trust.description();

@@ -4,6 +4,7 @@ import dev.rdsiam.AuthToken;
 import dev.rdsiam.AuthTokenProvider;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.TokenUnavailableException;
+import dev.rdsiam.internal.metrics.Instruments;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +50,7 @@ public final class CachingTokenProvider implements AuthTokenProvider {
     private final Duration reuseWindow;
     private final Clock clock;
     private final String logPrefix;
+    private final Instruments instruments;
 
     /**
      * Creates the cache for one configuration.
@@ -61,6 +63,17 @@ public final class CachingTokenProvider implements AuthTokenProvider {
      */
     public CachingTokenProvider(RdsIamConfig config, String user, AwsCredentialsProvider credentials,
             String credentialsDescription, TokenSigner signer) {
+        this(config, user, credentials, credentialsDescription, signer, Instruments.NONE);
+    }
+
+    /**
+     * Creates the cache for one configuration, reporting mints, reuses and credential resolutions.
+     *
+     * @param instruments where to report (the DataSource's meters)
+     */
+    public CachingTokenProvider(RdsIamConfig config, String user, AwsCredentialsProvider credentials,
+            String credentialsDescription, TokenSigner signer, Instruments instruments) {
+        this.instruments = instruments;
         this.signer = signer;
         this.credentials = credentials;
         this.credentialsDescription = credentialsDescription;
@@ -119,6 +132,7 @@ public final class CachingTokenProvider implements AuthTokenProvider {
                 Instant now = clock.instant();
                 if (now.isBefore(c.reuseUntil) && !now.isBefore(c.token.issuedAt().minus(BACKWARD_STEP))) {
                     reused.incrementAndGet();
+                    instruments.tokenReused();
                     return new Lease(c.token, false);
                 }
             } else if (s instanceof CompletableFuture) {
@@ -133,10 +147,13 @@ public final class CachingTokenProvider implements AuthTokenProvider {
 
     private AuthToken mint(CompletableFuture<AuthToken> flight) {
         try {
+            long start = System.nanoTime();
             AwsCredentials creds;
             try {
                 creds = credentials.resolveCredentials();
+                instruments.credentialsResolved(System.nanoTime() - start, null);
             } catch (SdkException | IllegalStateException e) {
+                instruments.credentialsResolved(System.nanoTime() - start, failureCause(e));
                 throw new TokenUnavailableException("no AWS credentials for the IAM auth token (" + credentialsDescription
                         + "): " + safeMessage(e) + " — check the credentials source (aws sts get-caller-identity "
                         + "with the same settings)", e);
@@ -158,6 +175,7 @@ public final class CachingTokenProvider implements AuthTokenProvider {
             AuthToken token = new AuthToken(value, host, port, user, region, issuedAt, expiresAt);
             long n = minted.incrementAndGet();
             state.set(new Cached(token, reuseUntil));
+            instruments.tokenMinted(System.nanoTime() - start);
             flight.complete(token);
             LOG.debug("{} - minted IAM auth token #{} for {}@{}:{} (region {}, expires {}, reused until {})", logPrefix,
                     n, user, host, port, region, expiresAt, reuseUntil);
@@ -176,6 +194,38 @@ public final class CachingTokenProvider implements AuthTokenProvider {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new TokenUnavailableException(cause.getMessage(), cause);
         }
+    }
+
+    /** A bounded cause for the credentials failure meter. */
+    static String failureCause(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("STS AssumeRole") && m.contains("was refused")) {
+            return "sts_refused";
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return "unreachable";
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        if (m.contains("Unable to load credentials") || m.contains("profile")) {
+            return "no_credentials";
+        }
+        return "other";
+    }
+
+    /** The token the next caller would get if it is still reusable, without minting (its value stays here). */
+    public java.util.Optional<AuthToken> current() {
+        Object s = state.get();
+        if (s instanceof Cached) {
+            Cached c = (Cached) s;
+            if (clock.instant().isBefore(c.reuseUntil)) {
+                return java.util.Optional.of(c.token);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The SDK's own message; SDK messages carry no secret values. */

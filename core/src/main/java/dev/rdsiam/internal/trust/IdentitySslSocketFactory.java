@@ -38,6 +38,7 @@ public final class IdentitySslSocketFactory extends SSLSocketFactory {
     private final String identityHost;
     private final Duration handshakeTimeout;
     private volatile TlsHandshake lastHandshake;
+    private volatile java.util.function.ObjLongConsumer<java.time.Instant> observer = (notAfter, nanos) -> { };
 
     /**
      * A factory verifying servers against {@code identityHost} with {@code trust}.
@@ -63,6 +64,11 @@ public final class IdentitySslSocketFactory extends SSLSocketFactory {
         return java.util.Optional.ofNullable(lastHandshake);
     }
 
+    /** Called after each verified handshake with the server certificate's expiry and the handshake's nanoseconds. */
+    public void observer(java.util.function.ObjLongConsumer<java.time.Instant> observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
     /** The host every server certificate is checked against. */
     public String identityHost() {
         return identityHost;
@@ -85,8 +91,11 @@ public final class IdentitySslSocketFactory extends SSLSocketFactory {
      */
     @Override
     public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+        long start = System.nanoTime();
         SSLSocket ssl = tls.handshake(s, identityHost, Math.max(0, port), handshakeTimeout, autoClose);
-        lastHandshake = TlsHandshake.of(ssl.getSession(), identityHost, tls.trust().description());
+        TlsHandshake done = TlsHandshake.of(ssl.getSession(), identityHost, tls.trust().description());
+        lastHandshake = done;
+        observer.accept(done.notAfter(), System.nanoTime() - start);
         return new HandshakenSslSocket(ssl);
     }
 

@@ -159,6 +159,18 @@ public final class TrustMaterial {
         return List.copyOf(out);
     }
 
+    /** When the first anchor that is still valid at {@code now} expires, if any is. */
+    public java.util.Optional<Instant> earliestExpiry(Instant now) {
+        Instant first = null;
+        for (X509Certificate c : anchors) {
+            Instant end = c.getNotAfter().toInstant();
+            if (end.isAfter(now) && (first == null || end.isBefore(first))) {
+                first = end;
+            }
+        }
+        return java.util.Optional.ofNullable(first);
+    }
+
     /** The anchors whose validity ended before {@code now}, oldest expiry first. */
     public List<X509Certificate> expired(Instant now) {
         Objects.requireNonNull(now, "now");

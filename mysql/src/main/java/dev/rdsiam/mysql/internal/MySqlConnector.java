@@ -155,6 +155,27 @@ public final class MySqlConnector implements Connector {
         return e;
     }
 
+    @Override
+    public Optional<String> failureKind(SQLException e) {
+        if (mentions(e, "no credentials for the role")) {
+            return Optional.of("proxy_no_credentials");
+        }
+        if (e.getErrorCode() == 1129 || mentions(e, "is blocked because of many connection errors")) {
+            return Optional.of("host_blocked");
+        }
+        if (e.getErrorCode() == 1040 || mentions(e, "rate limit exceeded")) {
+            return Optional.of("too_many_connections");
+        }
+        if (e.getErrorCode() == 1044 || e.getErrorCode() == 1049) {
+            return Optional.of("database_unavailable");
+        }
+        if (e.getErrorCode() == 3159 || mentions(e, "ssl connection required") || mentions(e, "requires tls")
+                || mentions(e, "server doesn't support ssl") || mentions(e, "does not support ssl")) {
+            return Optional.of("tls_not_offered");
+        }
+        return Optional.empty();
+    }
+
     private static boolean mentions(Throwable e, String text) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains(text)) {

@@ -165,6 +165,26 @@ public final class PgConnector implements Connector {
         return e;
     }
 
+    @Override
+    public Optional<String> failureKind(SQLException e) {
+        if (mentions(e, "no credentials for the role")) {
+            return Optional.of("proxy_no_credentials");
+        }
+        if (mentions(e, "too many competing requests") || mentions(e, "rate limit")) {
+            return Optional.of("throttled");
+        }
+        if ("53300".equals(e.getSQLState())) {
+            return Optional.of("too_many_connections");
+        }
+        if ("3D000".equals(e.getSQLState())) {
+            return Optional.of("database_unavailable");
+        }
+        if (mentions(e, "does not support ssl")) {
+            return Optional.of("tls_not_offered");
+        }
+        return Optional.empty();
+    }
+
     private static void closeQuietly(Connection c, Exception failure) {
         try {
             c.close();
