@@ -160,12 +160,93 @@ public enum RdsIamProperty {
         return allowedValues;
     }
 
+    /**
+     * Reads a text value the way this key is read by every front door (builder {@code set}, properties, URLs, the
+     * environment): {@link Kind#STRING} as is, {@link Kind#INT} as an {@link Integer}, {@link Kind#DURATION} as a
+     * {@link java.time.Duration}, {@link Kind#CHOICE} as the {@link Engine}, the {@link Trust} or the allowed text,
+     * {@link Kind#PATH} as a {@link java.nio.file.Path}, {@link Kind#URI} as a {@link java.net.URI}.
+     *
+     * @param text the value, trimmed by the caller
+     * @throws IllegalArgumentException naming the key as written ({@code rdsiam.connectTimeout}), the value (never a
+     *     secret one, nor one that looks secret) and the accepted forms
+     */
+    public Object parse(String text) {
+        String k = prefixedKey();
+        if (text == null || text.isEmpty()) {
+            throw new IllegalArgumentException(k + " is empty: give a value or leave the key out");
+        }
+        switch (kind) {
+            case INT:
+                try {
+                    return Integer.valueOf(text);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(k + " " + Redaction.quote(text)
+                            + " is not a number: use a port from 1 to 65535", e);
+                }
+            case DURATION:
+                return dev.rdsiam.internal.config.DurationText.parse(k, text);
+            case CHOICE:
+                if (this == ENGINE) {
+                    return Engine.fromKey(text);
+                }
+                if (this == TRUST) {
+                    return Trust.fromKey(text);
+                }
+                if (!allowedValues.contains(text)) {
+                    throw new IllegalArgumentException(k + " " + Redaction.quote(text) + " is not valid: use "
+                            + String.join(" or ", allowedValues));
+                }
+                return text;
+            case PATH:
+                try {
+                    return java.nio.file.Path.of(text);
+                } catch (java.nio.file.InvalidPathException e) {
+                    throw new IllegalArgumentException(k + " " + Redaction.quote(text) + " is not a valid path", e);
+                }
+            case URI:
+                try {
+                    return new java.net.URI(text);
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalArgumentException(k + " " + Redaction.quote(text) + " is not a URI: use e.g. "
+                            + "https://sts.eu-west-1.amazonaws.com", e);
+                }
+            default:
+                return text;
+        }
+    }
+
+    /** The default, read with {@link #parse(String)}; null when the key has none (or it depends on the engine). */
+    Object parsedDefault() {
+        return defaultValue == null || kind == Kind.INT ? null : parse(defaultValue);
+    }
+
+    /** A typed value as text, the form {@link #parse} reads back: {@code 10s}, {@code rds-bundle}, {@code 5432}. */
+    String format(Object value) {
+        if (value instanceof java.time.Duration) {
+            return dev.rdsiam.internal.config.DurationText.format((java.time.Duration) value);
+        }
+        if (value instanceof Engine) {
+            return ((Engine) value).key();
+        }
+        if (value instanceof Trust) {
+            return ((Trust) value).key();
+        }
+        return String.valueOf(value);
+    }
+
     /** The value as it may be shown: {@code ****} for secrets. */
     public String display(String value) {
         if (value == null) {
             return "null";
         }
         return secret ? "****" : value;
+    }
+
+    /** The error for a key with our prefix that is none of ours, naming the nearest key. */
+    public static IllegalArgumentException unknownKey(String key) {
+        String hint = closest(key).map(p -> ": did you mean '" + p.prefixedKey() + "'?")
+                .orElse(": see the configuration table in the README for valid keys");
+        return new IllegalArgumentException("unknown property " + Redaction.quote(PREFIX + key) + hint);
     }
 
     /** Finds a property by key (without prefix, exact case). */

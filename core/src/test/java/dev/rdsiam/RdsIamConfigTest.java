@@ -70,7 +70,9 @@ class RdsIamConfigTest {
         assertThat(c.database()).contains("shop");
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.tokenReuseWindow()).isEqualTo(Duration.ofSeconds(500));
-        assertThat(c.roleDuration()).isEqualTo(Duration.ofHours(2));
+        assertThat(c.assumeRole().orElseThrow().duration()).isEqualTo(Duration.ofHours(2));
+        assertThat(c.assumeRole().orElseThrow().roleArn()).isEqualTo("arn:aws:iam::123456789012:role/db-access");
+        assertThat(c.assumeRole().orElseThrow().externalId()).isPresent();
         assertThat(c.stsEndpoint()).contains(URI.create("https://sts.eu-central-1.amazonaws.com"));
         assertThat(c.trust()).isEqualTo(Trust.RDS_BUNDLE);
         assertThat(c.credentialsDescription()).isEqualTo(

@@ -49,16 +49,41 @@ class RdsIamPropertyTest {
     }
 
     @Test
-    void everyKey_isSettableFromText_withItsDefault() {
+    void everyKey_isSettableFromText_withItsDefault_andTheBuilderDefaultIsTheCatalogues() {
+        RdsIamConfig defaults = RdsIamConfig.builder().engine(Engine.POSTGRESQL)
+                .host("mydb.c0ffee000000.us-east-1.rds.amazonaws.com").user("u")
+                .roleArn("arn:aws:iam::123456789012:role/r").build();
+        int checked = 0;
         for (RdsIamProperty p : RdsIamProperty.values()) {
-            p.defaultValue().ifPresent(d -> {
-                RdsIamConfig.Builder b = RdsIamConfig.builder().engine(Engine.POSTGRESQL)
-                        .host("mydb.c0ffee000000.us-east-1.rds.amazonaws.com").user("u");
-                if (p == RdsIamProperty.ROLE_DURATION || p == RdsIamProperty.ROLE_SESSION_NAME) {
-                    b.roleArn("arn:aws:iam::123456789012:role/r");
-                }
-                b.set(p.key(), d).build();
-            });
+            if (p.defaultValue().isEmpty()) {
+                continue;
+            }
+            RdsIamConfig.Builder b = defaults.toBuilder();
+            RdsIamConfig fromText = b.set(p.key(), p.defaultValue().get()).build();
+            assertThat(fromText.toString()).as("%s set to its default text", p.key()).isEqualTo(defaults.toString());
+            checked++;
+        }
+        assertThat(defaults.connectTimeout()).isEqualTo(RdsIamProperty.CONNECT_TIMEOUT.parse("10s"));
+        assertThat(defaults.tokenReuseWindow()).isEqualTo(RdsIamProperty.TOKEN_REUSE_WINDOW.parse("10m"));
+        assertThat(defaults.trust()).isEqualTo(RdsIamProperty.TRUST.parse("auto"));
+        assertThat(defaults.name()).isEqualTo(RdsIamProperty.NAME.defaultValue().orElseThrow());
+        assertThat(defaults.assumeRole().orElseThrow().duration()).isEqualTo(RdsIamProperty.ROLE_DURATION.parse("1h"));
+        assertThat(defaults.assumeRole().orElseThrow().sessionName())
+                .isEqualTo(RdsIamProperty.ROLE_SESSION_NAME.defaultValue().orElseThrow());
+        assertThat(defaults.metricsOff()).isFalse();
+        assertThat(checked).as("keys with a default").isEqualTo(7);
+    }
+
+    @Test
+    void everyKind_parsesItsTextForm_andNamesThePrefixedKeyWhenItCannot() {
+        for (RdsIamProperty p : RdsIamProperty.values()) {
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> p.parse("")))
+                    .hasMessageStartingWith(p.prefixedKey() + " is empty");
+            if (p.kind() != RdsIamProperty.Kind.STRING && p.kind() != RdsIamProperty.Kind.PATH) {
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> p.parse("%not valid%")))
+                        .as(p.key()).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining(p.prefixedKey());
+            }
         }
     }
 

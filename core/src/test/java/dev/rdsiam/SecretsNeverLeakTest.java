@@ -126,7 +126,7 @@ class SecretsNeverLeakTest {
         } catch (SQLException e) {
             collect(e);
         }
-        collect(RdsIamDriver.configFor("jdbc:rdsiam:mysql://shop.c0ffee000000.us-east-1.rds.amazonaws.com/shop"
+        collect(RdsIamConfig.fromUrl("jdbc:rdsiam:mysql://shop.c0ffee000000.us-east-1.rds.amazonaws.com/shop"
                 + "?rdsiam.accessKeyId=AKIAIOSFODNN7EXAMPLE&rdsiam.secretAccessKey=" + SECRET.replace("/", "%2F")
                 + "&user=app", null));
 

@@ -63,7 +63,8 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
     /**
      * Creates a DataSource with the engine binding found on the class path.
      *
-     * @throws IllegalArgumentException when the binding of the engine is missing (naming the artifact to add)
+     * @throws IllegalArgumentException when the binding of the engine is missing (naming the artifact to add), or
+     *     when it refuses a driver property that would weaken TLS or take over the login
      */
     public static RdsIamDataSource create(RdsIamConfig config) {
         EngineBinding binding = EngineBinding.find(config.engine()).orElseThrow(() -> new IllegalArgumentException(
@@ -84,6 +85,7 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
                     + config.engine());
         }
         this.config = config;
+        binding.validateDriverProperties(config.driverProperties()); // TLS-weakening options: refused before any I/O
         this.credentials = CredentialsSource.create(config);
         Connector c;
         Instruments meters = Instruments.NONE;

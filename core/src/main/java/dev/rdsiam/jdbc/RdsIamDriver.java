@@ -92,7 +92,9 @@ public final class RdsIamDriver implements Driver {
 
     private static RdsIamDataSource create(String url, Map<String, String> props) throws SQLException {
         try {
-            return RdsIamDataSource.create(JdbcUrl.parse(url, props).build());
+            Properties info = new Properties();
+            info.putAll(props);
+            return RdsIamDataSource.create(RdsIamConfig.fromUrl(url, info));
         } catch (IllegalArgumentException e) {
             throw new SQLException(e.getMessage(), "08001", e);
         }
@@ -186,14 +188,4 @@ public final class RdsIamDriver implements Driver {
         return created;
     }
 
-    /** Parses without connecting: the configuration a URL and properties give. */
-    public static RdsIamConfig configFor(String url, Properties info) {
-        Map<String, String> props = new TreeMap<>();
-        if (info != null) {
-            for (String k : info.stringPropertyNames()) {
-                props.put(k, info.getProperty(k));
-            }
-        }
-        return JdbcUrl.parse(url, props).build();
-    }
 }

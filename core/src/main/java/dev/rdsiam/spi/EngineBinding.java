@@ -1,12 +1,9 @@
 package dev.rdsiam.spi;
 
 import dev.rdsiam.Engine;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Binds one JDBC driver to the library. Implemented by the {@code rdsiam-postgresql} and {@code rdsiam-mysql}
@@ -27,8 +24,8 @@ public interface EngineBinding {
     Engine engine();
 
     /**
-     * Refuses driver properties that would weaken TLS or bypass the token (called from
-     * {@code RdsIamConfig.Builder.build()}).
+     * Refuses driver properties that would weaken TLS or bypass the token (called when a DataSource is created,
+     * before any network I/O).
      *
      * @throws IllegalArgumentException naming the property, why it is refused, and what to do
      */
@@ -39,7 +36,8 @@ public interface EngineBinding {
     Connector connector(ConnectorContext context);
 
     /**
-     * The binding for an engine on the class path, if any.
+     * The binding for an engine on the class path, if any. Looked up anew on each call (a DataSource calls it once
+     * when it is created): no static cache pins a binding or its class loader, so redeployed applications unload.
      *
      * @param engine the engine
      */
@@ -47,44 +45,4 @@ public interface EngineBinding {
         return Bindings.find(engine);
     }
 
-    /** ServiceLoader lookup, cached per engine. */
-    final class Bindings {
-        private static final Map<Engine, EngineBinding> FOUND = new ConcurrentHashMap<>();
-
-        private Bindings() {
-        }
-
-        static Optional<EngineBinding> find(Engine engine) {
-            EngineBinding b = FOUND.get(engine);
-            if (b != null) {
-                return Optional.of(b);
-            }
-            // the library's own loader first; the context loader may be a child (or a stranger) whose providers
-            // implement another copy of this interface: those are skipped, not fatal
-            for (ClassLoader cl : new ClassLoader[] {EngineBinding.class.getClassLoader(),
-                    Thread.currentThread().getContextClassLoader()}) {
-                if (cl == null) {
-                    continue;
-                }
-                Iterator<EngineBinding> it = ServiceLoader.load(EngineBinding.class, cl).iterator();
-                for (int errors = 0; errors < 64; ) {
-                    EngineBinding candidate;
-                    try {
-                        if (!it.hasNext()) {
-                            break;
-                        }
-                        candidate = it.next();
-                    } catch (ServiceConfigurationError e) {
-                        errors++;
-                        continue;
-                    }
-                    if (candidate.engine() == engine) {
-                        FOUND.putIfAbsent(engine, candidate);
-                        return Optional.of(FOUND.get(engine));
-                    }
-                }
-            }
-            return Optional.empty();
-        }
-    }
 }

@@ -185,9 +185,13 @@ class RdsIamDataSourceTest {
     }
 
     @Test
-    void bindingRefusals_happenAtBuild() {
-        assertThatThrownBy(() -> RdsIamConfig.builder().engine(Engine.MYSQL).host(HOST).user("app")
-                .driverProperty("sslMode", "DISABLED").build())
+    void bindingRefusals_happenWhenTheDataSourceIsCreated_notAtBuild() {
+        RdsIamConfig weak = RdsIamConfig.builder().engine(Engine.MYSQL).host(HOST).user("app")
+                .driverProperty("sslMode", "DISABLED").build(); // valid whatever the class path holds
+        assertThatThrownBy(() -> RdsIam.dataSource(weak)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sslMode=DISABLED is refused");
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:rdsiam:mysql://" + HOST
+                + "/shop?user=app&sslMode=DISABLED")).isInstanceOf(SQLException.class)
                 .hasMessageContaining("sslMode=DISABLED is refused");
     }
 

@@ -93,8 +93,8 @@ class MyFailureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "verify_ca"})
-    void weakSslMode_isRefusedAtBuild(String mode) {
-        assertThatThrownBy(() -> MyKit.config().driverProperty("sslMode", mode).build())
+    void weakSslMode_isRefusedWhenTheDataSourceIsCreated(String mode) {
+        assertThatThrownBy(() -> RdsIam.dataSource(MyKit.config().driverProperty("sslMode", mode).build()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sslMode=" + mode + " is refused")
                 .hasMessageContaining("VERIFY_IDENTITY");
@@ -111,8 +111,8 @@ class MyFailureTest {
         "defaultAuthenticationPlugin, caching_sha2_password, defaultAuthenticationPlugin=caching_sha2_password is refused",
         "disabledAuthenticationPlugins, mysql_clear_password, disabledAuthenticationPlugins=mysql_clear_password is refused",
     })
-    void driverPropertiesThatWeakenTlsOrTheLogin_areRefusedAtBuild(String key, String value, String message) {
-        assertThatThrownBy(() -> MyKit.config().driverProperty(key, value).build())
+    void driverPropertiesThatWeakenTlsOrTheLogin_areRefusedWhenTheDataSourceIsCreated(String key, String value, String message) {
+        assertThatThrownBy(() -> RdsIam.dataSource(MyKit.config().driverProperty(key, value).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
     }
 

@@ -126,8 +126,8 @@ class PgFailureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"disable", "allow", "prefer", "require", "verify-ca", "VERIFY-CA"})
-    void weakSslmode_isRefusedAtBuild(String mode) {
-        assertThatThrownBy(() -> PgKit.config().driverProperty("sslmode", mode).build())
+    void weakSslmode_isRefusedWhenTheDataSourceIsCreated(String mode) {
+        assertThatThrownBy(() -> RdsIam.dataSource(PgKit.config().driverProperty("sslmode", mode).build()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sslmode=" + mode + " is refused")
                 .hasMessageContaining("verify-full");
@@ -135,7 +135,7 @@ class PgFailureTest {
 
     @Test
     void preferMode_messageExplainsThePlaintextRetry() {
-        assertThatThrownBy(() -> PgKit.config().driverProperty("sslmode", "prefer").build())
+        assertThatThrownBy(() -> RdsIam.dataSource(PgKit.config().driverProperty("sslmode", "prefer").build()))
                 .hasMessageContaining("retries without TLS after SQLSTATE 28000");
     }
 
@@ -152,8 +152,8 @@ class PgFailureTest {
         "classLoaderStrategy, driver, classLoaderStrategy=driver is refused",
         "PGHOST, other.example, PGHOST is refused",
     })
-    void driverPropertiesThatTakeOverTlsOrIdentity_areRefusedAtBuild(String key, String value, String message) {
-        assertThatThrownBy(() -> PgKit.config().driverProperty(key, value).build())
+    void driverPropertiesThatTakeOverTlsOrIdentity_areRefusedWhenTheDataSourceIsCreated(String key, String value, String message) {
+        assertThatThrownBy(() -> RdsIam.dataSource(PgKit.config().driverProperty(key, value).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
     }
 

@@ -1,16 +1,17 @@
 package dev.rdsiam.internal.config;
 
 import dev.rdsiam.Engine;
-import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.RdsIamProperty;
 import dev.rdsiam.Redaction;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Parses {@code jdbc:rdsiam:ENGINE://HOST[:PORT][/DATABASE][?k=v&...]} into a configuration builder.
+ * Parses {@code jdbc:rdsiam:ENGINE://HOST[:PORT][/DATABASE][?k=v&...]} into neutral data that
+ * {@code RdsIamConfig.fromUrl} applies; it knows no configuration type.
  *
  * <p>{@code rdsiam.*} entries (query or info) configure the library; {@code user} is the database user; a non-empty
  * {@code password} is refused (the token is the password); every other entry passes through to the driver.
@@ -24,11 +25,24 @@ public final class JdbcUrl {
     }
 
     /**
+     * What a URL and its connection properties say.
+     *
+     * @param engine the engine named by the URL
+     * @param host the host of the URL (the identity)
+     * @param libraryKeys catalogue keys (without prefix) and their text values, the URL's port and database included
+     * @param user the database user, if given
+     * @param driverProperties what passes through to the driver
+     */
+    public record Parsed(Engine engine, String host, Map<String, String> libraryKeys, Optional<String> user,
+            Map<String, String> driverProperties) {
+    }
+
+    /**
      * Parses a URL and connection properties.
      *
      * @throws IllegalArgumentException for a malformed URL or a missing or unknown engine
      */
-    public static RdsIamConfig.Builder parse(String url, Map<String, String> info) {
+    public static Parsed parse(String url, Map<String, String> info) {
         if (url == null || !url.startsWith(PREFIX)) {
             throw new IllegalArgumentException("not a jdbc:rdsiam: URL: '" + (url == null ? null : redact(url)) + "'");
         }
@@ -111,12 +125,14 @@ public final class JdbcUrl {
             });
         }
 
-        RdsIamConfig.Builder b = RdsIamConfig.builder().engine(engine).host(host);
+        Map<String, String> library = new LinkedHashMap<>();
+        Map<String, String> driver = new LinkedHashMap<>();
+        String user = null;
         if (port != null && !port.isEmpty()) {
-            b.set(RdsIamProperty.PORT, port);
+            library.put(RdsIamProperty.PORT.key(), port);
         }
         if (database != null && !database.isEmpty()) {
-            b.database(database);
+            library.put(RdsIamProperty.DATABASE.key(), database);
         }
         for (Map.Entry<String, String> e : entries.entrySet()) {
             String k = e.getKey();
@@ -127,10 +143,13 @@ public final class JdbcUrl {
                     throw new IllegalArgumentException(k + " cannot be set in a jdbc:rdsiam: URL: the URL names the "
                             + "engine and host");
                 }
-                b.set(key, v);
+                if (RdsIamProperty.forKey(key).isEmpty()) {
+                    throw RdsIamProperty.unknownKey(key);
+                }
+                library.put(key, v);
             } else if (k.equals("user")) {
                 if (v != null && !v.isEmpty()) {
-                    b.user(v);
+                    user = v;
                 }
             } else if (k.equals("password")) {
                 if (v != null && !v.isEmpty()) {
@@ -145,11 +164,12 @@ public final class JdbcUrl {
                             + "'? (keys without " + RdsIamProperty.PREFIX + " go to the JDBC driver, which ignores "
                             + "this one)");
                 }
-                b.driverProperty(k, v == null ? "" : v);
+                driver.put(k, v == null ? "" : v);
             }
         }
-        return b;
+        return new Parsed(engine, host, library, Optional.ofNullable(user), driver);
     }
+
 
     /**
      * Keys that both drivers read themselves and that pass through unchanged although this library has a key of the

@@ -63,7 +63,8 @@ public final class CredentialsSource implements AutoCloseable {
             owned.add((AutoCloseable) base);
         }
         AwsCredentialsProvider provider = base;
-        if (config.roleArn().isPresent()) {
+        if (config.assumeRole().isPresent()) {
+            RdsIamConfig.AssumeRole role = config.assumeRole().get();
             Duration timeout = config.connectTimeout();
             var sts = StsClient.builder()
                     .region(Region.of(config.stsRegion()))
@@ -74,16 +75,16 @@ public final class CredentialsSource implements AutoCloseable {
             config.stsEndpoint().map(URI::normalize).ifPresent(sts::endpointOverride);
             StsClient client = sts.build();
             AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
-                    .roleArn(config.roleArn().get())
-                    .roleSessionName(config.roleSessionName())
-                    .durationSeconds((int) config.roleDuration().getSeconds());
-            config.externalId().ifPresent(request::externalId);
+                    .roleArn(role.roleArn())
+                    .roleSessionName(role.sessionName())
+                    .durationSeconds((int) role.duration().getSeconds());
+            role.externalId().ifPresent(request::externalId);
             StsAssumeRoleCredentialsProvider assume = StsAssumeRoleCredentialsProvider.builder()
                     .stsClient(client)
                     .refreshRequest(request.build())
                     .asyncCredentialUpdateEnabled(false)
                     .build();
-            provider = new AssumeRole(assume, config.roleArn().get(), config.externalId().isPresent());
+            provider = new AssumeRole(assume, role.roleArn(), role.externalId().isPresent());
             owned.add(0, assume);
             owned.add(1, client);
         }
