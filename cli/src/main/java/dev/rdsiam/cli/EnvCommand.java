@@ -177,7 +177,8 @@ public final class EnvCommand implements Callable<Integer> {
                 out.println(line);
             } else {
                 out.println("# " + label(client) + ", instead:");
-                out.println("#   " + line.substring(0, line.indexOf(" --password=")) + " --password='<the token above>'");
+                out.println("#   " + line.substring(0, line.indexOf(" --password="))
+                        + " --password='<the token above>'");
             }
         }
     }

@@ -172,8 +172,8 @@ class TokenAndEnvTest {
                 .contains("#   127.0.0.1 shop.c0ffee000000.eu-west-1.rds.amazonaws.com")
                 .contains("No mysql or mariadb client on the PATH")
                 // no client found: MariaDB's line is active, Oracle's is a comment; each only with its own options
-                .containsPattern("(?m)^mariadb " + common + " --ssl-verify-server-cert --password='shop\\.c0ffee000000\\."
-                        + "eu-west-1\\.rds\\.amazonaws\\.com:3306/\\?[^']+'$")
+                .containsPattern("(?m)^mariadb " + common + " --ssl-verify-server-cert "
+                        + "--password='shop\\.c0ffee000000\\.eu-west-1\\.rds\\.amazonaws\\.com:3306/\\?[^']+'$")
                 .containsPattern("(?m)^# MySQL 8\\.0\\+ client \\(Oracle's mysql\\), instead:\n#   mysql " + common
                         + " --ssl-mode=VERIFY_IDENTITY --enable-cleartext-plugin --password='<the token above>'$")
                 .doesNotContainPattern("(?m)^mariadb .*--enable-cleartext-plugin");
