@@ -1,6 +1,7 @@
 package dev.rdsiam.cli;
 
 import dev.rdsiam.Engine;
+import dev.rdsiam.RdsEndpoint;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.RdsIamProperty;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -36,6 +38,8 @@ import picocli.CommandLine.Option;
 public final class ConfigOptions {
 
     private static final Pattern KEY_IN_MESSAGE = Pattern.compile("rdsiam\\.([A-Za-z]+)");
+
+    private final List<String> notes = new ArrayList<>();
 
     @Option(names = {"--hostname", "--host"}, paramLabel = "HOST",
             description = "The real RDS/Aurora/RDS Proxy endpoint name (signed into the token, checked against the "
@@ -164,16 +168,13 @@ public final class ConfigOptions {
      * @throws IllegalArgumentException naming the key, its flag and the fix
      */
     public RdsIamConfig build(Map<String, String> env, Engine defaultEngine) {
+        notes.clear();
         try {
-            RdsIamConfig.Builder b = RdsIamConfig.builder();
-            boolean engineSet = env.get(RdsIamProperty.ENGINE.environmentVariable()) != null
-                    && !env.get(RdsIamProperty.ENGINE.environmentVariable()).isEmpty();
-            b.environment(env);
+            // what the command line says (file, then --property, then the named flags: later wins), in order
+            List<Map.Entry<RdsIamProperty, String>> explicit = new ArrayList<>();
             if (propertiesFile != null) {
                 for (Map.Entry<String, String> e : readPropertiesFile(propertiesFile).entrySet()) {
-                    RdsIamProperty p = property(e.getKey(), "--properties " + propertiesFile);
-                    b.set(p, e.getValue());
-                    engineSet |= p == RdsIamProperty.ENGINE;
+                    explicit.add(Map.entry(property(e.getKey(), "--properties " + propertiesFile), e.getValue()));
                 }
             }
             for (String kv : properties) {
@@ -183,13 +184,18 @@ public final class ConfigOptions {
                     throw new IllegalArgumentException("a --property argument has no '=' after its key: use "
                             + "--property KEY=VALUE, e.g. --property connectTimeout=5s");
                 }
-                RdsIamProperty p = property(kv.substring(0, eq).trim(), "--property");
-                b.set(p, kv.substring(eq + 1));
-                engineSet |= p == RdsIamProperty.ENGINE;
+                explicit.add(Map.entry(property(kv.substring(0, eq).trim(), "--property"), kv.substring(eq + 1)));
             }
-            Map<RdsIamProperty, String> f = flags();
-            f.forEach(b::set);
-            engineSet |= f.containsKey(RdsIamProperty.ENGINE);
+            explicit.addAll(flags().entrySet());
+            Map<RdsIamProperty, String> last = new EnumMap<>(RdsIamProperty.class);
+            explicit.forEach(e -> last.put(e.getKey(), e.getValue()));
+
+            RdsIamConfig.Builder b = RdsIamConfig.builder();
+            b.environment(environmentFor(env, last));
+            explicit.forEach(e -> b.set(e.getKey(), e.getValue()));
+            String engineVariable = env.get(RdsIamProperty.ENGINE.environmentVariable());
+            boolean engineSet = last.containsKey(RdsIamProperty.ENGINE)
+                    || (engineVariable != null && !engineVariable.isEmpty());
             if (!engineSet && defaultEngine != null) {
                 b.engine(defaultEngine);
             }
@@ -197,6 +203,45 @@ public final class ConfigOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(withFlagHints(e.getMessage()), e);
         }
+    }
+
+    /**
+     * The environment, less {@code RDSIAM_REGION} when the command line names a host in another region (and no
+     * region): the host given on the command line wins, and the region it carries with it.
+     */
+    private Map<String, String> environmentFor(Map<String, String> env, Map<RdsIamProperty, String> explicit) {
+        String variable = RdsIamProperty.REGION.environmentVariable();
+        String region = env.get(variable);
+        String host = explicit.get(RdsIamProperty.HOST);
+        if (region == null || region.isEmpty() || host == null || explicit.containsKey(RdsIamProperty.REGION)
+                || host.trim().equalsIgnoreCase(String.valueOf(env.get(RdsIamProperty.HOST.environmentVariable()))
+                        .trim())) {
+            return env;
+        }
+        Optional<String> hostRegion;
+        try {
+            hostRegion = RdsEndpoint.parse(host.trim()).region();
+        } catch (IllegalArgumentException e) {
+            return env; // the build reports the host
+        }
+        if (hostRegion.isEmpty() || hostRegion.get().equals(region.trim())) {
+            return env;
+        }
+        notes.add(variable + "=" + region.trim() + " is ignored: the host " + host.trim() + " given on the command "
+                + "line is in " + hostRegion.get() + " (the command line wins over RDSIAM_* variables)");
+        Map<String, String> out = new TreeMap<>(env);
+        out.remove(variable);
+        return out;
+    }
+
+    /**
+     * What the last {@link #build} set aside, e.g. an {@code RDSIAM_REGION} that contradicts the host given by flag:
+     * for standard error (or the doctor's configuration stage).
+     *
+     * @return notes, possibly none
+     */
+    List<String> notes() {
+        return List.copyOf(notes);
     }
 
     private static RdsIamProperty property(String key, String where) {

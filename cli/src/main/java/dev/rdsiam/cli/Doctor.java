@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -45,14 +46,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sts.StsClient;
-import software.amazon.awssdk.services.sts.StsClientBuilder;
-import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
 /**
  * Runs the doctor's stages in order and stops at the first failure. Each stage uses the library's own code:
@@ -80,6 +74,7 @@ final class Doctor {
     private List<String> privateAddresses = new ArrayList<>();
     private AwsCredentials credentials;
     private String accountId;
+    private Duration skew;
 
     /**
      * A doctor for one run.
@@ -193,6 +188,7 @@ final class Doctor {
             f.fail(e.getMessage());
             return;
         }
+        options.notes().forEach(n -> f.add("note         " + n));
         EndpointType type = config.endpoint().type();
         f.add("endpoint     " + config.host() + ":" + config.port() + " (" + describe(type) + ")");
         f.add("region       " + config.region() + (config.endpoint().region().isPresent() ? " (from the host name)"
@@ -438,40 +434,32 @@ final class Doctor {
         });
         if (!callerIdentity) {
             f.add("caller       not asked (--no-sts)");
+            f.add("clock        not measured (--no-sts)");
             return;
         }
         try {
-            GetCallerIdentityResponse who = bounded(this::callerIdentity, config.connectTimeout().multipliedBy(3),
-                    "sts");
+            CallerIdentity.Answer who = CallerIdentity.ask(config, credentials, config.connectTimeout(), true);
             accountId = who.account();
             f.add("caller       " + who.arn() + " (account " + who.account() + ")");
             f.add("IAM policy   the caller needs rds-db:connect on "
-                    + Diagnosis.policyResource(config, config.user()).replace("<ACCOUNT_ID>", who.account())
-                    + " (rdsiam policy prints it)");
-        } catch (TimeoutException e) {
-            f.warn("sts:GetCallerIdentity did not answer within " + Elapsed.format(config.connectTimeout()
-                    .multipliedBy(3)) + ": the credentials may still sign valid tokens; without internet access use "
-                    + "a VPC endpoint for STS (--property stsEndpoint=...), or skip this call with --no-sts");
-        } catch (ExecutionException e) {
-            f.warn("sts:GetCallerIdentity failed (" + safeMessage(e.getCause()) + "): the credentials may still "
-                    + "sign valid tokens; without internet access use a VPC endpoint for STS (--property "
-                    + "stsEndpoint=...), or skip this call with --no-sts");
+                    + Diagnosis.policyResource(config, config.user(), who.account()) + " (rdsiam policy prints it)");
+            clock(f, who.skew());
+        } catch (CallerIdentity.Failure e) {
+            f.warn(e.getMessage() + ": the credentials may still sign valid tokens; without internet access use a "
+                    + "VPC endpoint for STS (--property stsEndpoint=...), or skip this call with --no-sts");
+            clock(f, e.skew());
         }
     }
 
-    private GetCallerIdentityResponse callerIdentity() {
-        Duration timeout = config.connectTimeout();
-        StsClientBuilder b = StsClient.builder()
-                .region(Region.of(config.stsRegion()))
-                .credentialsProvider(StaticCredentialsProvider.create(credentials))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(timeout)
-                        .socketTimeout(timeout.plus(timeout)))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(timeout.multipliedBy(3)).build());
-        config.stsEndpoint().ifPresent(b::endpointOverride);
-        try (StsClient sts = b.build()) {
-            return sts.getCallerIdentity();
+    /** The clock line: the skew measured from STS's Date header, a warning above 5 minutes. */
+    private void clock(Findings f, Optional<Duration> measured) {
+        skew = measured.orElse(null);
+        if (measured.isEmpty()) {
+            f.add("clock        not measured: no Date header from STS");
+        } else if (ClockSkew.worthAWarning(measured.get())) {
+            f.warn("clock        " + ClockSkew.describe(measured.get()));
+        } else {
+            f.add("clock        " + ClockSkew.describe(measured.get()));
         }
     }
 
@@ -537,7 +525,17 @@ final class Doctor {
                     + "against " + h.verifiedName()));
             f.add("select 1     returned " + one);
         } catch (SQLException e) {
-            f.fail(e.getMessage() + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"));
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (accountId != null) {
+                // the binding's policy hint cannot know the account; stage 5 asked STS for it
+                message = message.replace(Diagnosis.policyResource(config, config.user()),
+                        Diagnosis.policyResource(config, config.user(), accountId));
+            }
+            f.fail(message + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"));
+            if (skew != null) {
+                f.add("clock        measured in stage 5: " + ClockSkew.describe(skew)
+                        + (ClockSkew.worthAWarning(skew) ? " — the clock is check (4) above: fix it first" : ""));
+            }
         } catch (IllegalArgumentException e) {
             f.fail(e.getMessage());
         }

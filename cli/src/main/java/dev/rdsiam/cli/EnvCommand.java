@@ -1,12 +1,11 @@
 package dev.rdsiam.cli;
 
 import dev.rdsiam.AuthToken;
-import dev.rdsiam.AuthTokenProvider;
 import dev.rdsiam.Engine;
-import dev.rdsiam.RdsIam;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.TokenUnavailableException;
 import dev.rdsiam.internal.trust.TrustMaterial;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -34,11 +33,20 @@ import picocli.CommandLine.Option;
  * eval "$(rdsiam env --engine postgresql --hostname orders.c0ffee.eu-west-1.rds.amazonaws.com --username app \
  *     --database orders)" && psql
  * }</pre>
+ *
+ * <p>For MySQL it prints one command line for each client family, the one found on the {@code PATH} active and the
+ * other as a comment: MariaDB's client ({@code mariadb}, or a {@code mysql} that is a link to it) checks the
+ * certificate with {@code --ssl-verify-server-cert} and sends the token as a clear-text password over TLS without
+ * being asked; Oracle's MySQL 8.0+ client needs {@code --ssl-mode=VERIFY_IDENTITY} and
+ * {@code --enable-cleartext-plugin}, an option MariaDB's client reports as obsolete.
+ *
+ * <p>Like {@code token}, it checks this machine's clock against STS's after printing ({@code --no-sts}: no check).
  */
 @Command(name = "env", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Prints shell lines for psql (export PGHOST... PGPASSWORD) or a mysql/mariadb command line, "
                 + "with a fresh token and verify-full TLS.",
-            "The token is printed to standard output only: use eval \"$(rdsiam env ...)\"."},
+            "The token is printed to standard output only: use eval \"$(rdsiam env ...)\".",
+            "Warns on standard error when this machine's clock is more than 5 minutes off STS's (--no-sts: no check)."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:printed", "1:no token, or the CA file cannot be written", "2:usage or configuration error"})
 public final class EnvCommand implements Callable<Integer> {
@@ -52,6 +60,18 @@ public final class EnvCommand implements Callable<Integer> {
             description = "Where to write the trusted CA certificates (PEM). Default: "
                     + "$XDG_CACHE_HOME/rdsiam or ~/.cache/rdsiam, named by their hash.")
     private Path caFile;
+
+    @Option(names = "--no-sts", description = "Do not ask STS (sts:GetCallerIdentity, at most 1.5 s) for its time to "
+            + "check this machine's clock.")
+    private boolean noSts;
+
+    /** The MySQL client families, by how they take verified TLS and the clear-text token. */
+    enum MysqlClient {
+        /** MariaDB's client: {@code --ssl-verify-server-cert}; clear text over TLS is always allowed. */
+        MARIADB,
+        /** Oracle's MySQL 8.0+ client: {@code --ssl-mode=VERIFY_IDENTITY --enable-cleartext-plugin}. */
+        MYSQL
+    }
 
     /**
      * The command for one invocation.
@@ -82,19 +102,23 @@ public final class EnvCommand implements Callable<Integer> {
                     + "with --ca-file");
             return Main.FAILED;
         }
-        AuthToken token;
-        try (AuthTokenProvider tokens = RdsIam.tokenProvider(config)) {
-            token = tokens.token();
+        options.notes().forEach(n -> io.err().println("rdsiam env: note: " + n));
+        Minted minted;
+        try {
+            minted = Minted.mint(config);
         } catch (TokenUnavailableException e) {
             io.err().println("rdsiam env: " + e.getMessage());
             return Main.FAILED;
         }
         if (config.engine() == Engine.MYSQL) {
-            printMysql(io.out(), config, pem, token);
+            printMysql(io.out(), config, pem, minted.token(), mysqlClients(io.env().get("PATH")));
         } else {
-            printPostgres(io.out(), config, pem, token);
+            printPostgres(io.out(), config, pem, minted.token());
         }
         io.out().flush();
+        if (!noSts) {
+            minted.clockWarning(config).ifPresent(w -> io.err().println("rdsiam env: warning: " + w));
+        }
         return Main.OK;
     }
 
@@ -125,7 +149,8 @@ public final class EnvCommand implements Callable<Integer> {
         out.println("export PGPASSWORD=" + quote(token.value()));
     }
 
-    private static void printMysql(PrintWriter out, RdsIamConfig config, Path pem, AuthToken token) {
+    private static void printMysql(PrintWriter out, RdsIamConfig config, Path pem, AuthToken token,
+            Map<MysqlClient, String> found) {
         out.println("# mysql/mariadb: IAM login as " + config.user() + " to " + config.host() + ":" + config.port()
                 + ", TLS verified against " + config.host() + "; the token is valid until " + token.expiresAt());
         out.println("# The client checks the certificate against --host, so --host is the endpoint name.");
@@ -136,14 +161,85 @@ public final class EnvCommand implements Callable<Integer> {
                     + "resolve to the route, e.g. with this line in /etc/hosts:");
             out.println("#   " + address + " " + config.host());
         }
-        out.println("# MySQL 8.0+ client: use --ssl-mode=VERIFY_IDENTITY instead of --ssl-verify-server-cert.");
-        StringBuilder cmd = new StringBuilder("mysql --host=").append(quote(config.host()))
+        MysqlClient active = found.containsKey(MysqlClient.MARIADB) || !found.containsKey(MysqlClient.MYSQL)
+                ? MysqlClient.MARIADB : MysqlClient.MYSQL;
+        if (found.isEmpty()) {
+            out.println("# No mysql or mariadb client on the PATH: the MariaDB client's line is active.");
+        }
+        for (MysqlClient client : active == MysqlClient.MARIADB
+                ? new MysqlClient[] {MysqlClient.MYSQL, MysqlClient.MARIADB}
+                : new MysqlClient[] {MysqlClient.MARIADB, MysqlClient.MYSQL}) {
+            String line = mysqlCommand(client, found.getOrDefault(client,
+                    client == MysqlClient.MARIADB ? "mariadb" : "mysql"), config, pem, token);
+            if (client == active) {
+                out.println("# " + label(client) + (found.containsKey(client) ? ", found on the PATH as "
+                        + found.get(client) + ":" : ":"));
+                out.println(line);
+            } else {
+                out.println("# " + label(client) + ", instead:");
+                out.println("#   " + line.substring(0, line.indexOf(" --password="))
+                        + " --password='<the token above>'");
+            }
+        }
+    }
+
+    private static String label(MysqlClient client) {
+        return client == MysqlClient.MARIADB ? "MariaDB client (mariadb, or mysql from MariaDB)"
+                : "MySQL 8.0+ client (Oracle's mysql)";
+    }
+
+    /** The command line for one client family (the token last, single-quoted). */
+    static String mysqlCommand(MysqlClient client, String program, RdsIamConfig config, Path pem, AuthToken token) {
+        StringBuilder cmd = new StringBuilder(program).append(" --host=").append(quote(config.host()))
                 .append(" --port=").append(config.routePort())
                 .append(" --user=").append(quote(config.user()));
         config.database().ifPresent(d -> cmd.append(" --database=").append(quote(d)));
-        cmd.append(" --ssl-ca=").append(quote(pem.toString()))
-                .append(" --ssl-verify-server-cert --enable-cleartext-plugin --password=").append(quote(token.value()));
-        out.println(cmd);
+        cmd.append(" --ssl-ca=").append(quote(pem.toString()));
+        if (client == MysqlClient.MARIADB) {
+            cmd.append(" --ssl-verify-server-cert");
+        } else {
+            cmd.append(" --ssl-mode=VERIFY_IDENTITY --enable-cleartext-plugin");
+        }
+        return cmd.append(" --password=").append(quote(token.value())).toString();
+    }
+
+    /**
+     * The MySQL clients on a {@code PATH}, by family, with the program name to run: {@code mariadb} is MariaDB's; a
+     * {@code mysql} that is (a link to) a file named {@code mariadb} is MariaDB's too, any other {@code mysql} is
+     * taken for Oracle's.
+     *
+     * @param path the {@code PATH} variable, or null
+     * @return the families found, each with its program name
+     */
+    static Map<MysqlClient, String> mysqlClients(String path) {
+        Map<MysqlClient, String> found = new java.util.EnumMap<>(MysqlClient.class);
+        if (path == null) {
+            return found;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path mariadb = Path.of(dir, "mariadb");
+            if (!found.containsKey(MysqlClient.MARIADB) && Files.isExecutable(mariadb)) {
+                found.put(MysqlClient.MARIADB, "mariadb");
+            }
+            Path mysql = Path.of(dir, "mysql");
+            if (Files.isExecutable(mysql) && !found.containsKey(MysqlClient.MYSQL)) {
+                boolean isMariadb;
+                try {
+                    isMariadb = mysql.toRealPath().getFileName().toString().startsWith("mariadb");
+                } catch (IOException e) {
+                    isMariadb = false;
+                }
+                if (isMariadb) {
+                    found.putIfAbsent(MysqlClient.MARIADB, "mysql");
+                } else {
+                    found.put(MysqlClient.MYSQL, "mysql");
+                }
+            }
+        }
+        return found;
     }
 
     /** {@code s} single-quoted for POSIX shells. */

@@ -3,13 +3,19 @@ package dev.rdsiam.cli;
 import dev.rdsiam.EndpointType;
 import dev.rdsiam.Engine;
 import dev.rdsiam.RdsIamConfig;
+import dev.rdsiam.internal.credentials.CredentialsSource;
+import dev.rdsiam.internal.net.Elapsed;
 import java.net.URI;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 
 /**
  * {@code rdsiam policy}: prints the IAM policy that lets a caller log in as a database user: {@code rds-db:connect}
@@ -23,7 +29,8 @@ import picocli.CommandLine.Option;
  *
  * <p>The resource id is the {@code DbiResourceId} ({@code db-...}) of an instance, the cluster resource id
  * ({@code cluster-...}) for Aurora cluster endpoints, and {@code prx-...} for an RDS Proxy. {@code --lookup} asks
- * the RDS API for it (and for the account).
+ * the RDS API for it (and for the account). Without {@code --account-id} or {@code --lookup}, the account is the
+ * caller's, from {@code sts:GetCallerIdentity} with the configured credentials (a note on standard error says so).
  */
 @Command(name = "policy", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Prints the IAM policy granting rds-db:connect for a database user.",
@@ -41,7 +48,8 @@ public final class PolicyCommand implements Callable<Integer> {
     @Mixin
     private ConfigOptions options;
 
-    @Option(names = "--account-id", paramLabel = "ACCOUNT", description = "The 12-digit AWS account of the database.")
+    @Option(names = "--account-id", paramLabel = "ACCOUNT", description = "The 12-digit AWS account of the database "
+            + "(default: the caller's, from sts:GetCallerIdentity with the configured credentials).")
     private String accountId;
 
     @Option(names = "--resource-id", paramLabel = "ID",
@@ -75,6 +83,7 @@ public final class PolicyCommand implements Callable<Integer> {
             io.err().println("rdsiam policy: " + e.getMessage());
             return Main.USAGE;
         }
+        options.notes().forEach(n -> io.err().println("rdsiam policy: note: " + n));
         EndpointType type = config.endpoint().type();
         String account = accountId;
         String resource = resourceId;
@@ -109,13 +118,41 @@ public final class PolicyCommand implements Callable<Integer> {
                     + howToFind(type, config) + "; or pass --lookup to ask the RDS API");
         }
         if (account == null) {
-            return usage("--account-id is required: the 12-digit account of the database (aws sts "
-                    + "get-caller-identity in that account), or pass --lookup");
+            String why;
+            try {
+                CallerIdentity.Answer who = callerIdentity(config);
+                account = who.account();
+                io.err().println("rdsiam policy: note: account " + account + " is the caller's (" + who.arn()
+                        + ", from sts:GetCallerIdentity): pass --account-id if the database is in another account");
+                why = null;
+            } catch (CallerIdentity.Failure e) {
+                why = e.getMessage();
+            }
+            if (why != null) {
+                return usage("--account-id is required: the 12-digit account of the database (asking STS for the "
+                        + "caller's account did not work: " + why + "), or pass --lookup");
+            }
         }
         String partition = config.endpoint().partition().orElse(partitionOf(config.region()));
         io.out().print(document(partition, config.region(), account, resource, config.user()));
         io.out().flush();
         return Main.OK;
+    }
+
+    /** {@code sts:GetCallerIdentity} with the configured credentials (those that sign tokens). */
+    private static CallerIdentity.Answer callerIdentity(RdsIamConfig config) throws CallerIdentity.Failure {
+        AwsCredentials credentials;
+        try (CredentialsSource source = CredentialsSource.create(config)) {
+            credentials = CallerIdentity.bounded(() -> source.provider().resolveCredentials(),
+                    config.connectTimeout().multipliedBy(3));
+        } catch (TimeoutException e) {
+            throw new CallerIdentity.Failure("no AWS credentials within " + Elapsed.format(config.connectTimeout()
+                    .multipliedBy(3)) + " from " + config.credentialsDescription(), Optional.empty(), true, e);
+        } catch (ExecutionException e) {
+            throw new CallerIdentity.Failure("no AWS credentials from " + config.credentialsDescription() + ": "
+                    + CallerIdentity.safeMessage(e.getCause()), Optional.empty(), false, e.getCause());
+        }
+        return CallerIdentity.ask(config, credentials, config.connectTimeout(), true);
     }
 
     private int usage(String message) {

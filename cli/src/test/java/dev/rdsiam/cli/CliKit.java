@@ -3,8 +3,11 @@ package dev.rdsiam.cli;
 import dev.rdsiam.testkit.Engine;
 import dev.rdsiam.testkit.LocalRds;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,7 +48,11 @@ final class CliKit {
 
     /** The RDSIAM_* environment that reaches the kit: identity name, gateway route, its CA, its keys, its STS. */
     static Map<String, String> env() {
-        LocalRds k = rds();
+        return env(rds());
+    }
+
+    /** The RDSIAM_* environment that reaches this kit. */
+    static Map<String, String> env(LocalRds k) {
         Map<String, String> env = new TreeMap<>();
         env.put("RDSIAM_ENGINE", "postgresql");
         env.put("RDSIAM_HOST", k.identityHost());
@@ -63,6 +70,15 @@ final class CliKit {
         return env;
     }
 
+    /** A loopback port where nothing listens (bound, then closed). */
+    static int closedPort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** What one in-process run printed and returned. */
     record Run(int exit, String out, String err) {
         @Override
@@ -71,8 +87,16 @@ final class CliKit {
         }
     }
 
-    /** Runs the CLI in this JVM with the offline resolver, capturing stdout, stderr and System.err. */
+    /**
+     * Runs the CLI in this JVM with the offline resolver, capturing stdout, stderr and System.err. Without an
+     * {@code RDSIAM_STS_ENDPOINT} of its own, the run gets a loopback port where nothing listens: the commands that
+     * ask STS (doctor, token and env for the clock, policy for the account) never reach AWS from a test.
+     */
     static Run run(Map<String, String> env, String... args) {
+        if (!env.containsKey("RDSIAM_STS_ENDPOINT")) {
+            env = new TreeMap<>(env);
+            env.put("RDSIAM_STS_ENDPOINT", "http://127.0.0.1:" + closedPort());
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream systemErr = System.err;

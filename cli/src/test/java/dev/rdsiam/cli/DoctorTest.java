@@ -158,7 +158,25 @@ class DoctorTest {
         assertThat(run.exit()).as(run.toString()).isEqualTo(17);
         assertThat(run.out()).containsPattern("\\[6/7\\] token +ok").containsPattern("\\[7/7\\] login +FAILED")
                 .contains("GRANT rds_iam TO \"" + rds.dbUser() + "\"")
-                .contains("(SQLState 28000)");
+                .contains("(SQLState 28000)")
+                // the account stage 5 learnt from sts:GetCallerIdentity fills the policy hint of the diagnosis
+                .contains("allows rds-db:connect on arn:aws:rds-db:" + rds.region() + ":" + rds.accountId()
+                        + ":dbuser:<DbiResourceId, db-...>/" + rds.dbUser() + ";")
+                .doesNotContain("<ACCOUNT_ID>")
+                .contains("clock        measured in stage 5: this machine's clock agrees with STS's");
+        assertNoSecrets(run);
+    }
+
+    @Test
+    void rejectedToken_withoutSts_keepsThePlaceholder_andSaysTheClockWasNotMeasured() {
+        rds.faults().rejectAllTokens(true);
+
+        CliKit.Run run = CliKit.run(env(), "doctor", "--no-sts");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(17);
+        assertThat(run.out()).contains("clock        not measured (--no-sts)")
+                .contains("rds-db:connect on arn:aws:rds-db:" + rds.region() + ":<ACCOUNT_ID>:dbuser:")
+                .doesNotContain("measured in stage 5");
         assertNoSecrets(run);
     }
 

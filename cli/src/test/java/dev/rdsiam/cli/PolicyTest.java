@@ -97,6 +97,66 @@ class PolicyTest {
                 .contains("aws rds describe-db-clusters --db-cluster-identifier orders");
     }
 
+    /** What sourcing the testkit's environment (its Main prints these RDSIAM_* lines) leaves in a shell. */
+    private static Map<String, String> testkitEnvironment() {
+        Map<String, String> env = CliKit.env();
+        env.put("RDSIAM_REGION", CliKit.rds().region());
+        return env;
+    }
+
+    @Test
+    void theReadmeExample_worksAfterTheTestkitsEnvironmentIsSourced_theFlagsWin() {
+        CliKit.Run run = CliKit.run(testkitEnvironment(), "policy",
+                "--hostname", "orders.c0ffee000000.eu-west-1.rds.amazonaws.com", "--username", "app",
+                "--account-id", "123456789012", "--resource-id", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).isEqualTo(expected(
+                "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/app"));
+        assertThat(run.err()).isEqualTo("rdsiam policy: note: RDSIAM_REGION=" + CliKit.rds().region() + " is ignored: "
+                + "the host orders.c0ffee000000.eu-west-1.rds.amazonaws.com given on the command line is in eu-west-1 "
+                + "(the command line wins over RDSIAM_* variables)\n");
+    }
+
+    @Test
+    void aRegionFlag_thatContradictsTheHostFlag_isStillAnError() {
+        CliKit.Run run = CliKit.run(testkitEnvironment(), "policy",
+                "--hostname", "orders.c0ffee000000.eu-west-1.rds.amazonaws.com", "--region", "us-east-1",
+                "--username", "app", "--account-id", "123456789012", "--resource-id", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("rdsiam.region 'us-east-1' contradicts the host's region 'eu-west-1'");
+    }
+
+    @Test
+    void withoutAccountId_theAccountIsTheCallers_fromGetCallerIdentity() {
+        CliKit.Run run = CliKit.run(testkitEnvironment(), "policy",
+                "--hostname", "orders.c0ffee000000.eu-west-1.rds.amazonaws.com", "--username", "app",
+                "--resource-id", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0");
+
+        String account = CliKit.rds().accountId();
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).isEqualTo(expected(
+                "arn:aws:rds-db:eu-west-1:" + account + ":dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/app"));
+        assertThat(run.err()).contains("rdsiam policy: note: account " + account + " is the caller's (arn:aws:iam::"
+                + account + ":user/").contains("from sts:GetCallerIdentity")
+                .contains("pass --account-id if the database is in another account")
+                .doesNotContain(CliKit.rds().credentials().secretAccessKey());
+    }
+
+    @Test
+    void withoutAccountId_andNoSts_isAUsageError_sayingWhy() {
+        CliKit.Run run = CliKit.run(keys(), "policy", // CliKit gives it an STS endpoint where nothing listens
+                "--hostname", "orders.c0ffee000000.eu-west-1.rds.amazonaws.com", "--username", "app",
+                "--resource-id", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0", "--connect-timeout", "1s");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("--account-id is required")
+                .contains("asking STS for the caller's account did not work: sts:GetCallerIdentity failed")
+                .contains("or pass --lookup").doesNotContain(SECRET);
+    }
+
     @Test
     void missingResourceId_isAUsageError_pointingAtLookup() {
         CliKit.Run run = CliKit.run(Map.of(), "policy", "--hostname", "orders.c0ffee000000.eu-west-1.rds.amazonaws.com",

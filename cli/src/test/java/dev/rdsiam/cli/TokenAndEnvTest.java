@@ -157,6 +157,7 @@ class TokenAndEnvTest {
         Map<String, String> env = new TreeMap<>();
         env.put("RDSIAM_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
         env.put("RDSIAM_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        env.put("PATH", tmp.resolve("empty-bin").toString());
         Path ca = tmp.resolve("rds.pem");
 
         CliKit.Run run = CliKit.run(env, "env", "--engine", "mysql",
@@ -165,14 +166,50 @@ class TokenAndEnvTest {
                 "--ca-file", ca.toString());
 
         assertThat(run.exit()).as(run.toString()).isZero();
+        String common = "--host='shop.c0ffee000000.eu-west-1.rds.amazonaws.com' --port=13306 --user='app' "
+                + "--database='shop' --ssl-ca='" + Pattern.quote(ca.toAbsolutePath().toString()) + "'";
         assertThat(run.out())
                 .contains("#   127.0.0.1 shop.c0ffee000000.eu-west-1.rds.amazonaws.com")
-                .contains("--ssl-mode=VERIFY_IDENTITY")
-                .containsPattern("(?m)^mysql --host='shop.c0ffee000000.eu-west-1.rds.amazonaws.com' --port=13306 "
-                        + "--user='app' --database='shop' --ssl-ca='" + Pattern.quote(ca.toAbsolutePath().toString())
-                        + "' --ssl-verify-server-cert --enable-cleartext-plugin --password='shop\\.c0ffee000000\\."
-                        + "eu-west-1\\.rds\\.amazonaws\\.com:3306/\\?[^']+'$");
+                .contains("No mysql or mariadb client on the PATH")
+                // no client found: MariaDB's line is active, Oracle's is a comment; each only with its own options
+                .containsPattern("(?m)^mariadb " + common + " --ssl-verify-server-cert "
+                        + "--password='shop\\.c0ffee000000\\.eu-west-1\\.rds\\.amazonaws\\.com:3306/\\?[^']+'$")
+                .containsPattern("(?m)^# MySQL 8\\.0\\+ client \\(Oracle's mysql\\), instead:\n#   mysql " + common
+                        + " --ssl-mode=VERIFY_IDENTITY --enable-cleartext-plugin --password='<the token above>'$")
+                .doesNotContainPattern("(?m)^mariadb .*--enable-cleartext-plugin");
         assertThat(run.err()).doesNotContain("X-Amz-Signature").doesNotContain("wJalrXUtnFEMI");
+    }
+
+    @Test
+    void env_forMysql_makesTheLineOfTheClientOnThePath_active() throws IOException {
+        Path oracle = Files.createDirectories(tmp.resolve("oracle-bin"));
+        Files.writeString(oracle.resolve("mysql"), "#!/bin/sh\n");
+        oracle.resolve("mysql").toFile().setExecutable(true);
+        Path debian = Files.createDirectories(tmp.resolve("debian-bin"));
+        Files.writeString(debian.resolve("mariadb"), "#!/bin/sh\n");
+        debian.resolve("mariadb").toFile().setExecutable(true);
+        Files.createSymbolicLink(debian.resolve("mysql"), debian.resolve("mariadb"));
+
+        assertThat(EnvCommand.mysqlClients(oracle.toString()))
+                .containsExactly(Map.entry(EnvCommand.MysqlClient.MYSQL, "mysql"));
+        assertThat(EnvCommand.mysqlClients(debian.toString()))
+                .containsExactly(Map.entry(EnvCommand.MysqlClient.MARIADB, "mariadb"));
+        assertThat(EnvCommand.mysqlClients(tmp.resolve("nothing") + File.pathSeparator + debian))
+                .containsOnlyKeys(EnvCommand.MysqlClient.MARIADB);
+
+        Map<String, String> env = new TreeMap<>();
+        env.put("RDSIAM_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
+        env.put("RDSIAM_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        env.put("PATH", oracle.toString());
+        CliKit.Run run = CliKit.run(env, "env", "--engine", "mysql", "--no-sts",
+                "--hostname", "shop.c0ffee000000.eu-west-1.rds.amazonaws.com", "--username", "app",
+                "--ca-file", tmp.resolve("rds.pem").toString());
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("# MySQL 8.0+ client (Oracle's mysql), found on the PATH as mysql:")
+                .containsPattern("(?m)^mysql --host=.* --ssl-mode=VERIFY_IDENTITY --enable-cleartext-plugin "
+                        + "--password='shop[^']+'$")
+                .containsPattern("(?m)^#   mariadb --host=.* --ssl-verify-server-cert --password='<the token above>'$");
     }
 
     @Test

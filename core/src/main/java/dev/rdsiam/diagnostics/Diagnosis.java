@@ -66,6 +66,20 @@ public final class Diagnosis {
      * {@code arn:aws:rds-db:eu-west-1:<ACCOUNT_ID>:dbuser:<DbiResourceId, db-...>/app}.
      */
     public static String policyResource(RdsIamConfig config, String user) {
+        return policyResource(config, user, null);
+    }
+
+    /**
+     * The resource of the IAM policy that must allow {@code rds-db:connect}, with the account filled in when it is
+     * known (for example from {@code sts:GetCallerIdentity}), e.g.
+     * {@code arn:aws:rds-db:eu-west-1:123456789012:dbuser:<DbiResourceId, db-...>/app}.
+     *
+     * @param config the configuration
+     * @param user the database user
+     * @param accountId the 12-digit account, or {@code null} for the {@code <ACCOUNT_ID>} placeholder
+     * @return the ARN, with placeholders for what is not known
+     */
+    public static String policyResource(RdsIamConfig config, String user, String accountId) {
         String partition = config.endpoint().partition().orElse("aws");
         EndpointType type = config.endpoint().type();
         String resource;
@@ -78,7 +92,8 @@ public final class Diagnosis {
         } else {
             resource = "<DbiResourceId db-... or DbClusterResourceId cluster-...>";
         }
-        return "arn:" + partition + ":rds-db:" + config.region() + ":<ACCOUNT_ID>:dbuser:" + resource + "/" + user;
+        String account = accountId != null && accountId.matches("\\d{12}") ? accountId : "<ACCOUNT_ID>";
+        return "arn:" + partition + ":rds-db:" + config.region() + ":" + account + ":dbuser:" + resource + "/" + user;
     }
 
     /**
