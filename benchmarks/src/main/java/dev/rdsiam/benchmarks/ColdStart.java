@@ -18,7 +18,7 @@ import software.amazon.jdbc.authentication.AwsCredentialsManager;
  * the common start to its open connection (so class loading and the first TLS handshakes are in it, as in a real
  * application start). The connections stay open until every thread has one.
  *
- * <p>Mints: ours reports them through {@code RdsIamDataSource.tokenProvider().mintedCount()}; the AWS wrapper asks
+ * <p>Mints: ours reports them through {@code RdsIamDataSource.status().tokensMinted()}; the AWS wrapper asks
  * its credentials hook for a provider exactly where it mints (and nowhere else), so the hook counts its mints.
  *
  * <p>Usage: {@code ColdStart <engine> <ours|wrapper> <threads> <resultsFile>}.
@@ -46,7 +46,7 @@ public final class ColdStart {
             results.setProperty("datasource_build_ns", Long.toString(System.nanoTime() - b0));
             ours = ds;
             opener = ds::getConnection;
-            mints = () -> ds.tokenProvider().mintedCount();
+            mints = () -> ds.status().tokensMinted();
         } else if (contender.equals("wrapper")) {
             AtomicInteger asked = new AtomicInteger();
             AwsCredentialsManager.setCustomHandler((hostSpec, props) -> {

@@ -1,6 +1,7 @@
 package dev.rdsiam.jdbc;
 
 import dev.rdsiam.AuthToken;
+import dev.rdsiam.AuthTokenProvider;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.Redaction;
 import dev.rdsiam.internal.metrics.Instruments;
@@ -112,16 +113,35 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
         return config;
     }
 
-    /** The token cache of the configured user (the one every connection of this DataSource uses). */
-    public CachingTokenProvider tokenProvider() {
-        return tokens;
+    /**
+     * The tokens of the configured user, as every connection of this DataSource gets them (cached, single flight),
+     * for a tool that needs the token itself (closing the returned provider does nothing: the DataSource owns it).
+     * Counts are in {@link #status()}.
+     */
+    public AuthTokenProvider tokenProvider() {
+        return new AuthTokenProvider() {
+            @Override
+            public AuthToken token() {
+                return tokens.token();
+            }
+
+            @Override
+            public void invalidate(AuthToken token) {
+                tokens.invalidate(token);
+            }
+
+            @Override
+            public String toString() {
+                return tokens.toString();
+            }
+        };
     }
 
     /**
      * The most recent verified TLS handshake of this DataSource: protocol, cipher, the certificate and the name and
      * trust it was verified against.
      */
-    public java.util.Optional<dev.rdsiam.internal.trust.TlsHandshake> lastTlsHandshake() {
+    public java.util.Optional<dev.rdsiam.TlsHandshake> lastTlsHandshake() {
         return context.lastHandshake();
     }
 

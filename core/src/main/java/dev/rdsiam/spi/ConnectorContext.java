@@ -75,7 +75,7 @@ public final class ConnectorContext {
     }
 
     /** The most recent verified TLS handshake of this DataSource (protocol, cipher, certificate), if any. */
-    public java.util.Optional<dev.rdsiam.internal.trust.TlsHandshake> lastHandshake() {
+    public java.util.Optional<dev.rdsiam.TlsHandshake> lastHandshake() {
         return tls.lastHandshake();
     }
 
@@ -97,8 +97,20 @@ public final class ConnectorContext {
         return trust.description();
     }
 
-    /** The trust material (anchors, SSLContext). */
-    public TrustMaterial trust() {
-        return trust;
+    /**
+     * A host-name verifier that checks a session's server certificate against the identity host (RFC 6125 rules),
+     * whatever host the driver dialled: for drivers that take a second look after the TLS factory's own check.
+     */
+    public javax.net.ssl.HostnameVerifier identityHostnameVerifier() {
+        String identity = config.host();
+        return (dialled, session) -> {
+            try {
+                java.security.cert.Certificate[] chain = session.getPeerCertificates();
+                return chain.length > 0 && chain[0] instanceof X509Certificate
+                        && dev.rdsiam.internal.trust.HostnameMatcher.matches(identity, (X509Certificate) chain[0]);
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                return false;
+            }
+        };
     }
 }

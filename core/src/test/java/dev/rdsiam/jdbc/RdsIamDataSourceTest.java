@@ -44,7 +44,7 @@ class RdsIamDataSourceTest {
             assertThat(ScriptedBinding.PRESENTED).hasSize(3);
             assertThat(ScriptedBinding.PRESENTED.get(1)).isSameAs(ScriptedBinding.PRESENTED.get(0));
             assertThat(ScriptedBinding.PRESENTED.get(2)).isNotSameAs(ScriptedBinding.PRESENTED.get(0));
-            assertThat(ds.tokenProvider().mintedCount()).isEqualTo(2);
+            assertThat(ds.status().tokensMinted()).isEqualTo(2);
         }
     }
 
@@ -61,7 +61,7 @@ class RdsIamDataSourceTest {
             assertThat(ScriptedBinding.PRESENTED).hasSize(3);
             assertThat(ScriptedBinding.PRESENTED.get(1)).isSameAs(ScriptedBinding.PRESENTED.get(0));
             assertThat(ScriptedBinding.PRESENTED.get(2)).isNotSameAs(ScriptedBinding.PRESENTED.get(0));
-            assertThat(ds.tokenProvider().mintedCount()).isEqualTo(2);
+            assertThat(ds.status().tokensMinted()).isEqualTo(2);
         }
     }
 
@@ -207,7 +207,7 @@ class RdsIamDataSourceTest {
 
         assertThat(ScriptedBinding.PRESENTED).hasSize(2);
         assertThat(ScriptedBinding.PRESENTED.get(1)).isSameAs(ScriptedBinding.PRESENTED.get(0));
-        assertThat(RdsIamDriver.dataSourceFor(url, info).tokenProvider().mintedCount()).isEqualTo(1);
+        assertThat(RdsIamDriver.dataSourceFor(url, info).status().tokensMinted()).isEqualTo(1);
     }
 
     @Test

@@ -87,7 +87,7 @@ class MyConnectTest {
                 c.close();
             }
             RdsIamDataSource iam = pool.getDataSource().unwrap(RdsIamDataSource.class);
-            assertThat(iam.tokenProvider().mintedCount()).isEqualTo(1);
+            assertThat(iam.status().tokensMinted()).isEqualTo(1);
         }
         assertThat(rds.authAttempts()).hasSizeGreaterThanOrEqualTo(5).allMatch(AuthAttempt::accepted)
                 .allMatch(AuthAttempt::tls);
@@ -98,13 +98,13 @@ class MyConnectTest {
         try (RdsIamDataSource ds = RdsIam.dataSource(MyKit.config().build())) {
             Connection first = ds.getConnection();
             ds.getConnection().close();
-            assertThat(ds.tokenProvider().mintedCount()).isEqualTo(1);
+            assertThat(ds.status().tokensMinted()).isEqualTo(1);
 
             MyKit.CLOCK.advance(Duration.ofMinutes(11));
             try (Connection later = ds.getConnection()) {
                 assertThat(currentUser(later)).startsWith(rds.dbUser() + "@");
             }
-            assertThat(ds.tokenProvider().mintedCount()).isEqualTo(2);
+            assertThat(ds.status().tokensMinted()).isEqualTo(2);
 
             MyKit.CLOCK.advance(Duration.ofMinutes(20));
             assertThat(currentUser(first)).startsWith(rds.dbUser() + "@");

@@ -90,7 +90,7 @@ class PgConnectTest {
                 c.close();
             }
             RdsIamDataSource iam = pool.unwrap(HikariDataSource.class).getDataSource().unwrap(RdsIamDataSource.class);
-            assertThat(iam.tokenProvider().mintedCount()).isEqualTo(1);
+            assertThat(iam.status().tokensMinted()).isEqualTo(1);
         }
         // six held connections, plus the one Hikari opens to check the database at start
         assertThat(rds.authAttempts()).hasSizeGreaterThanOrEqualTo(6).allMatch(AuthAttempt::accepted)
@@ -102,13 +102,13 @@ class PgConnectTest {
         try (RdsIamDataSource ds = RdsIam.dataSource(PgKit.config().tokenReuseWindow(Duration.ofMinutes(10)).build())) {
             Connection first = ds.getConnection();
             ds.getConnection().close();
-            assertThat(ds.tokenProvider().mintedCount()).isEqualTo(1);
+            assertThat(ds.status().tokensMinted()).isEqualTo(1);
 
             PgKit.CLOCK.advance(Duration.ofMinutes(11)); // past the reuse window, by the client's and the gateway's clock
             try (Connection later = ds.getConnection()) {
                 assertThat(currentUser(later)).isEqualTo(rds.dbUser());
             }
-            assertThat(ds.tokenProvider().mintedCount()).isEqualTo(2);
+            assertThat(ds.status().tokensMinted()).isEqualTo(2);
 
             PgKit.CLOCK.advance(Duration.ofMinutes(20)); // the first token is long dead; its session is not
             assertThat(currentUser(first)).isEqualTo(rds.dbUser());

@@ -195,7 +195,7 @@ class PgFailureTest {
                 assertThat(c.isValid(2)).isTrue();
             }
 
-            assertThat(ds.tokenProvider().mintedCount()).isEqualTo(2);
+            assertThat(ds.status().tokensMinted()).isEqualTo(2);
             assertThat(rds.authAttempts()).hasSize(2);
             assertThat(rds.authAttempts().get(0).reason()).isEqualTo(RejectReason.EXPIRED);
             assertThat(rds.authAttempts().get(1).accepted()).isTrue();

@@ -1,5 +1,6 @@
 package dev.rdsiam.internal.trust;
 
+import dev.rdsiam.TlsHandshake;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;

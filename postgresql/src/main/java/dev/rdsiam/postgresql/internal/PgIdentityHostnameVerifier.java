@@ -1,11 +1,7 @@
 package dev.rdsiam.postgresql.internal;
 
-import dev.rdsiam.internal.trust.HostnameMatcher;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.Properties;
 import javax.net.ssl.HostnameVerifier;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -15,7 +11,7 @@ import javax.net.ssl.SSLSession;
  */
 public final class PgIdentityHostnameVerifier implements HostnameVerifier {
 
-    private final String identityHost;
+    private final HostnameVerifier identity;
 
     /**
      * Called by pgjdbc.
@@ -23,17 +19,11 @@ public final class PgIdentityHostnameVerifier implements HostnameVerifier {
      * @param info the connection properties (carry the DataSource's context id)
      */
     public PgIdentityHostnameVerifier(Properties info) {
-        this.identityHost = PgConnector.context(info).config().host();
+        this.identity = PgConnector.context(info).identityHostnameVerifier();
     }
 
     @Override
     public boolean verify(String hostname, SSLSession session) {
-        try {
-            Certificate[] chain = session.getPeerCertificates();
-            return chain.length > 0 && chain[0] instanceof X509Certificate
-                    && HostnameMatcher.matches(identityHost, (X509Certificate) chain[0]);
-        } catch (SSLPeerUnverifiedException e) {
-            return false;
-        }
+        return identity.verify(hostname, session);
     }
 }

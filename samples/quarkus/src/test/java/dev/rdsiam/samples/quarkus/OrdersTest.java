@@ -72,7 +72,7 @@ class OrdersTest {
         info.setProperty("user", factory.principal().getName());
         RdsIamDataSource iam = RdsIamDriver.dataSourceFor(factory.jdbcUrl(), info);
         assertThat(iam.config().name()).isEqualTo("orders-app");
-        assertThat(iam.tokenProvider().mintedCount())
+        assertThat(iam.status().tokensMinted())
                 .as("tokens minted for %d logins", rds.authAttempts().size()).isEqualTo(1);
     }
 

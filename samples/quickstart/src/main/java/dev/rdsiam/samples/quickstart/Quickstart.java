@@ -196,7 +196,7 @@ public final class Quickstart {
                 step("Pool");
                 out.printf("   %d threads borrowed a connection %d times from a HikariCP pool of %d: %d physical "
                         + "connections, IAM tokens minted: %d%n", threads, total, 4,
-                        pool.getHikariPoolMXBean().getTotalConnections(), iam.tokenProvider().mintedCount());
+                        pool.getHikariPoolMXBean().getTotalConnections(), iam.status().tokensMinted());
             } finally {
                 workers.shutdownNow();
             }

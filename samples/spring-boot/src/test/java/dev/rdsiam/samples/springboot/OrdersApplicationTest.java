@@ -96,7 +96,7 @@ class OrdersApplicationTest {
         info.setProperty("user", pool.getUsername());
         RdsIamDataSource iam = RdsIamDriver.dataSourceFor(pool.getJdbcUrl(), info);
         assertThat(iam.config().name()).isEqualTo("orders-app");
-        assertThat(iam.tokenProvider().mintedCount())
+        assertThat(iam.status().tokensMinted())
                 .as("tokens minted for %d logins", RDS.authAttempts().size()).isEqualTo(1);
     }
 

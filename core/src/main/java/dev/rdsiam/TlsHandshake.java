@@ -1,4 +1,4 @@
-package dev.rdsiam.internal.trust;
+package dev.rdsiam;
 
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -24,7 +24,14 @@ import javax.net.ssl.SSLSession;
 public record TlsHandshake(String protocol, String cipherSuite, String subject, String issuer, List<String> dnsNames,
         Instant notAfter, String verifiedName, String trust) {
 
-    static TlsHandshake of(SSLSession session, String verifiedName, String trust) {
+    /**
+     * What a verified session established.
+     *
+     * @param session the verified session
+     * @param verifiedName the name its certificate was checked against
+     * @param trust the trust, in words
+     */
+    public static TlsHandshake of(SSLSession session, String verifiedName, String trust) {
         String subject = "";
         String issuer = "";
         List<String> names = List.of();
@@ -35,7 +42,7 @@ public record TlsHandshake(String protocol, String cipherSuite, String subject, 
                 X509Certificate leaf = (X509Certificate) chain[0];
                 subject = leaf.getSubjectX500Principal().getName();
                 issuer = leaf.getIssuerX500Principal().getName();
-                names = HostnameMatcher.dnsNames(leaf);
+                names = dev.rdsiam.internal.trust.HostnameMatcher.dnsNames(leaf);
                 notAfter = leaf.getNotAfter().toInstant();
             }
         } catch (SSLPeerUnverifiedException e) {
@@ -44,4 +51,5 @@ public record TlsHandshake(String protocol, String cipherSuite, String subject, 
         return new TlsHandshake(session.getProtocol(), session.getCipherSuite(), subject, issuer, names, notAfter,
                 verifiedName, trust);
     }
+
 }
