@@ -51,7 +51,8 @@ public enum Trust {
                 return t;
             }
         }
-        throw new IllegalArgumentException("trust '" + value + "' is not valid; use one of auto, rds-bundle, system, pem");
+        throw new IllegalArgumentException("rdsiam.trust '" + value
+                + "' is not valid; use one of auto, rds-bundle, system, pem");
     }
 
     @Override
