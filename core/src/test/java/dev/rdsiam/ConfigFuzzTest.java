@@ -61,8 +61,9 @@ class ConfigFuzzTest {
                 Tuple.of(3, hostNames()),
                 Tuple.of(2, roleArns()),
                 Tuple.of(2, Arbitraries.of("postgresql", "mysql", "auto", "rds-bundle", "system", "pem",
-                        "PEM", "us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1", "https://sts.eu-west-1.amazonaws.com",
-                        "http://127.0.0.1:1", "AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE", "app", " ", "\t", "true")),
+                        "PEM", "us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1",
+                        "https://sts.eu-west-1.amazonaws.com", "http://127.0.0.1:1", "AKIAIOSFODNN7EXAMPLE",
+                        "ASIAIOSFODNN7EXAMPLE", "app", " ", "\t", "true")),
                 Tuple.of(1, Arbitraries.strings().withChars("a.-:/[]%@?&=# ").ofMinLength(1000)
                         .ofMaxLength(20_000)));
     }
@@ -89,8 +90,8 @@ class ConfigFuzzTest {
                 "shardgrp-", "global-");
         Arbitrary<String> region = Arbitraries.of("us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1",
                 "eusc-de-east-1", "ap-southeast-5", "x", "us-east", "global");
-        Arbitrary<String> suffix = Arbitraries.of(".rds.amazonaws.com", ".rds-fips.amazonaws.com", ".rds.amazonaws.com.cn",
-                ".rds.amazonaws.eu", ".rds.c2s.ic.gov", ".rds.sc2s.sgov.gov", ".amazonaws.com", "");
+        Arbitrary<String> suffix = Arbitraries.of(".rds.amazonaws.com", ".rds-fips.amazonaws.com",
+                ".rds.amazonaws.com.cn", ".rds.amazonaws.eu", ".rds.c2s.ic.gov", ".rds.sc2s.sgov.gov", ".amazonaws.com", "");
         Arbitrary<String> rds = Combinators.combine(label, prefix, label, region, suffix)
                 .as((n, p, id, r, s) -> n + "." + p + id + "." + r + s);
         Arbitrary<String> decorated = Combinators.combine(Arbitraries.of("", "https://", " ", "jdbc:postgresql://"),
@@ -365,7 +366,8 @@ class ConfigFuzzTest {
         Arbitrary<String> valid = Arbitraries.of("rdsiam.connectTimeout=5s", "rdsiam.region=eu-west-1",
                 "rdsiam.trust=system", "rdsiam.tokenReuseWindow=10m", "sslfactoryarg=x", "ApplicationName=orders",
                 "rdsiam.name=orders", "rdsiam.connectHost=127.0.0.1&rdsiam.connectPort=8888", "user=app");
-        Arbitrary<String> params = Arbitraries.frequencyOf(Tuple.of(3, valid), Tuple.of(1, param)).list().ofMinSize(1).ofMaxSize(4).map(l -> String.join("&", l));
+        Arbitrary<String> params = Arbitraries.frequencyOf(Tuple.of(3, valid), Tuple.of(1, param)).list()
+                .ofMinSize(1).ofMaxSize(4).map(l -> String.join("&", l));
         Arbitrary<String> query = Arbitraries.frequencyOf(
                 Tuple.of(1, Arbitraries.just("")),
                 Tuple.of(3, Arbitraries.just("?user=app")),

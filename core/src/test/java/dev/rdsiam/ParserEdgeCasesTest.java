@@ -41,7 +41,8 @@ class ParserEdgeCasesTest {
         String host = "jdbc:rdsiam:postgresql://orders.cluster-c9akciq32.eu-west-1.rds.amazonaws.com";
         assertThatThrownBy(() -> RdsIamConfig.fromUrl(host + "/db?user=%", null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("the jdbc:rdsiam: URL has a malformed %-escape in the value of user: write a literal % as %25");
+                .hasMessage("the jdbc:rdsiam: URL has a malformed %-escape in the value of user: write a literal % "
+                        + "as %25");
         assertThatThrownBy(() -> RdsIamConfig.fromUrl(host + "/d%zzb?user=app", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("malformed %-escape in the database name");
