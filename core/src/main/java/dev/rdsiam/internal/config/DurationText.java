@@ -51,7 +51,12 @@ public final class DurationText {
 
     /** Formats a duration the short way: {@code 10s}, {@code 500ms}, {@code 10m}. */
     public static String format(Duration d) {
-        long ms = d.toMillis();
+        long ms;
+        try {
+            ms = d.toMillis();
+        } catch (ArithmeticException e) {
+            return d.toString(); // too long for milliseconds: the ISO-8601 form
+        }
         if (ms % 3_600_000 == 0 && ms > 0) {
             return ms / 3_600_000 + "h";
         }

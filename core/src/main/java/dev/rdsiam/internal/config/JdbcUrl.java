@@ -73,7 +73,7 @@ public final class JdbcUrl {
         int slash = afterScheme.indexOf('/');
         if (slash >= 0) {
             authority = afterScheme.substring(0, slash);
-            database = decode(afterScheme.substring(slash + 1));
+            database = decode(afterScheme.substring(slash + 1), "the database name");
         }
         if (authority.contains(",")) {
             throw new IllegalArgumentException("the jdbc:rdsiam: URL '" + shown + "' lists several hosts: give one "
@@ -111,8 +111,8 @@ public final class JdbcUrl {
                     continue;
                 }
                 int eq = pair.indexOf('=');
-                String k = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                String k = decode(eq < 0 ? pair : pair.substring(0, eq), "a parameter name");
+                String v = eq < 0 ? "" : decode(pair.substring(eq + 1), "the value of " + Redaction.scrub(k));
                 entries.put(k, v);
                 sources.put(k, "the jdbc:rdsiam: URL's query");
             }
@@ -200,12 +200,12 @@ public final class JdbcUrl {
         return Redaction.scrub(r);
     }
 
-    private static String decode(String s) {
+    private static String decode(String s, String where) {
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the jdbc:rdsiam: URL has a malformed %-escape in "
-                    + Redaction.quote(Redaction.scrub(s)) + ": write a literal % as %25", e);
+            throw new IllegalArgumentException("the jdbc:rdsiam: URL has a malformed %-escape in " + where
+                    + ": write a literal % as %25", e);
         }
     }
 }

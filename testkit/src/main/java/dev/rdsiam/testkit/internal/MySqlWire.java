@@ -202,7 +202,8 @@ public final class MySqlWire {
          * @return the bytes
          */
         public byte[] bytes(int n) {
-            if (pos + n > data.length) {
+            // n comes from the client (a length-encoded length): negative, or so large that pos + n overflows
+            if (n < 0 || n > data.length - pos) {
                 throw new IllegalArgumentException("truncated packet");
             }
             byte[] b = new byte[n];
