@@ -40,8 +40,14 @@ public final class RdsIam {
         return RdsIamDataSource.create(config);
     }
 
-    /** A HikariCP pool over {@link #dataSource(RdsIamConfig)}: every new physical connection gets a current token. */
+    /**
+     * A HikariCP pool over {@link #dataSource(RdsIamConfig)}: every new physical connection gets a current token.
+     * HikariCP is an optional dependency: add {@code com.zaxxer:HikariCP} to use this.
+     *
+     * @throws IllegalStateException when HikariCP is not on the class path (naming the dependency to add)
+     */
     public static HikariDataSource pooledDataSource(RdsIamConfig config) {
+        requireHikari(); // before the lambda below, whose linking needs HikariCP's classes
         return pooledDataSource(config, c -> { });
     }
 
@@ -54,7 +60,28 @@ public final class RdsIam {
      *     a password: the pool must take connections from the IAM DataSource
      */
     public static HikariDataSource pooledDataSource(RdsIamConfig config, Consumer<HikariConfig> customizer) {
+        requireHikari();
         return HikariPools.create(config, customizer);
+    }
+
+    private static void requireHikari() {
+        if (!HIKARI) {
+            throw new IllegalStateException("RdsIam.pooledDataSource needs HikariCP, which is not on the class path: "
+                    + "add the dependency com.zaxxer:HikariCP (7.x), or put the pool you have (Agroal, DBCP, ...) in "
+                    + "front of RdsIam.dataSource(config)");
+        }
+    }
+
+    /** Whether HikariCP can be loaded (it is an optional dependency), decided without loading it. */
+    private static final boolean HIKARI = present("com.zaxxer.hikari.HikariDataSource");
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, RdsIam.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /**

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  *
  * <p>Every message the library builds quotes user-supplied values through {@link #quote(String)}, and texts that
  * may carry values from elsewhere (a URL, a driver's message) pass through {@link #scrub(String)}. A value that
- * looks like a secret access key (40 characters of base64 with mixed case), a session token (a long base64 run) or
+ * looks like a secret access key (40 characters of base64), a session token (a long base64 run) or
  * an IAM auth token (a presigned query with {@code X-Amz-Signature}) is never echoed, whatever key it was given in:
  * a message says its length and what it looks like instead, e.g. {@code (40 characters that look like a secret
  * access key; not shown)}.
@@ -23,7 +23,7 @@ public final class Redaction {
     /** One character of base64, or its percent-encoded form as it stands in a URL. */
     private static final String B64 = "(?:[A-Za-z0-9/+]|%2[BbFf])";
     /** A secret access key: 40 characters of the base64 alphabet, not part of a longer run. */
-    private static final Pattern SECRET_KEY_RUN = Pattern.compile("(?<![A-Za-z0-9/+=%])" + B64 + "{40}(?!" + B64 + ")");
+    private static final Pattern SECRET_KEY_RUN = Pattern.compile("(?<![A-Za-z0-9/+])" + B64 + "{40}(?!" + B64 + ")");
     /** A session token, or any other long base64 blob: 64 or more characters (percent-encoded too). */
     private static final Pattern LONG_BASE64_RUN = Pattern.compile("(?:" + B64 + "|=|%3[Dd]){64,}");
     /** The signed parts of an IAM auth token or any presigned AWS query. */
@@ -32,7 +32,9 @@ public final class Redaction {
     /** Values of secret keys in a query or properties text: password=..., rdsiam.secretAccessKey=... */
     private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
             "(?i)((?:^|[?&;,\\s\\[{\"'])(?:rdsiam\\.)?(?:password|secretAccessKey|sessionToken|"
-                    + "aws_secret_access_key|aws_session_token)[\"'\\]]?\\s*[=:]\\s*)([^&;,\\s'\"}]*)");
+                    + "aws_secret_access_key|aws_session_token)[\"'\\]]?\\s*=\\s*)([^&;,\\s'\"}]*)");
+    /** An access key id as AWS issues them: shown masked (first and last four), never in full. */
+    private static final Pattern KEY_ID = Pattern.compile("(?<![A-Za-z0-9])(?:A[SK]IA|AROA|AIDA)[A-Z0-9]{16}(?![A-Za-z0-9])");
 
     private Redaction() {
     }
@@ -55,7 +57,12 @@ public final class Redaction {
             return "null";
         }
         String kind = kind(value.trim());
-        return kind == null ? "'" + value + "'" : describe(value.length(), kind);
+        return kind == null ? "'" + maskKeyIds(value) + "'" : describe(value.length(), kind);
+    }
+
+    /** Access key ids in a text shown as their first and last four characters, e.g. {@code AKIA…MPLE}. */
+    static String maskKeyIds(String text) {
+        return replace(KEY_ID, text, m -> m.group().substring(0, 4) + "…" + m.group().substring(m.group().length() - 4));
     }
 
     /**
@@ -71,9 +78,8 @@ public final class Redaction {
         t = replace(SECRET_ASSIGNMENT, t, m -> m.group(1) + (m.group(2).isEmpty() ? "" : "****"));
         t = replace(LONG_BASE64_RUN, t, m -> m.group().chars().allMatch(c -> c == '*') || isPlainWordish(decoded(m.group()))
                 ? m.group() : describe(m.group().length(), "a session token or other secret"));
-        t = replace(SECRET_KEY_RUN, t, m -> mixed(decoded(m.group())) ? describe(40, "a secret access key")
-                : m.group());
-        return t;
+        t = replace(SECRET_KEY_RUN, t, m -> describe(40, "a secret access key"));
+        return maskKeyIds(t);
     }
 
     private static String kind(String v) {
@@ -85,7 +91,7 @@ public final class Redaction {
                 || lower.contains("x-amz-credential=")) {
             return "an IAM auth token";
         }
-        if (SECRET_KEY_RUN.matcher(v).matches() && mixed(decoded(v))) {
+        if (SECRET_KEY_RUN.matcher(v).matches()) {
             return "a secret access key";
         }
         Matcher m = LONG_BASE64_RUN.matcher(v);
@@ -115,27 +121,15 @@ public final class Redaction {
         return "(" + length + " characters that look like " + kind + "; not shown)";
     }
 
-    /** Random base64 mixes upper case, lower case and digits or symbols; words and hex digests rarely do. */
-    private static boolean mixed(String s) {
-        boolean upper = false;
-        boolean lower = false;
-        boolean other = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 'A' && c <= 'Z') {
-                upper = true;
-            } else if (c >= 'a' && c <= 'z') {
-                lower = true;
-            } else {
-                other = true;
-            }
-        }
-        return upper && lower && other;
-    }
 
-    /** A long run of one letter case only (a package name squeezed together, a hex digest) is not taken for a secret. */
+    /** A long run of one kind of character only (letters of one case, or digits) is not taken for a secret. */
     private static boolean isPlainWordish(String s) {
-        return !mixed(s) && !(s.indexOf('/') >= 0 || s.indexOf('+') >= 0);
+        int kinds = 0;
+        kinds += s.chars().anyMatch(c -> c >= 'A' && c <= 'Z') ? 1 : 0;
+        kinds += s.chars().anyMatch(c -> c >= 'a' && c <= 'z') ? 1 : 0;
+        kinds += s.chars().anyMatch(c -> c >= '0' && c <= '9') ? 1 : 0;
+        kinds += s.chars().anyMatch(c -> c == '/' || c == '+' || c == '=') ? 1 : 0;
+        return kinds <= 1;
     }
 
     private static String replace(Pattern p, String text, java.util.function.Function<Matcher, String> f) {

@@ -21,12 +21,19 @@ class RedactionTest {
     @Test
     void ordinaryValuesAreQuotedInFull() {
         for (String plain : new String[] {"eu-west-1", "orders.c0ffee000000.eu-west-1.rds.amazonaws.com", "app",
-                "AKIAIOSFODNN7EXAMPLE", "arn:aws:iam::123456789012:role/db-connect",
-                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "abcdefghijklmnopqrstuvwxyzabcdefghijklmn"}) {
+                "arn:aws:iam::123456789012:role/db-connect", "x".repeat(80), "1234567890".repeat(8)}) {
             assertThat(Redaction.quote(plain)).isEqualTo("'" + plain + "'");
             assertThat(Redaction.scrub("value " + plain + " here")).isEqualTo("value " + plain + " here");
         }
         assertThat(Redaction.quote(null)).isEqualTo("null");
+        // an access key id is no secret, but is shown masked as everywhere else
+        assertThat(Redaction.quote("AKIAIOSFODNN7EXAMPLE")).isEqualTo("'AKIA…MPLE'");
+        assertThat(Redaction.scrub("key AKIAIOSFODNN7EXAMPLE used")).isEqualTo("key AKIA…MPLE used");
+        // any 40 characters of base64 count as a secret access key, even without mixed case
+        assertThat(Redaction.quote("A".repeat(39) + "a")).contains("look like a secret access key");
+        // a message about the secret key is not mistaken for an assignment of it
+        assertThat(Redaction.scrub("rdsiam.accessKeyId is set without rdsiam.secretAccessKey: set both"))
+                .isEqualTo("rdsiam.accessKeyId is set without rdsiam.secretAccessKey: set both");
     }
 
     @Test

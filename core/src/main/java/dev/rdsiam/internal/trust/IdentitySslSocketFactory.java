@@ -97,7 +97,7 @@ public final class IdentitySslSocketFactory extends SSLSocketFactory {
         TlsHandshake done = TlsHandshake.of(ssl.getSession(), identityHost, tls.trust().description());
         lastHandshake = done;
         observer.accept(done.notAfter(), System.nanoTime() - start);
-        return new HandshakenSslSocket(ssl);
+        return new VerifiedSslSocket(ssl);
     }
 
     @Override

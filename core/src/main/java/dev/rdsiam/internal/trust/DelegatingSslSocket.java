@@ -17,29 +17,27 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A TLS socket whose verified handshake is already done, handed to drivers that expect to drive the handshake
- * themselves (pgjdbc calls {@code setUseClientMode(true)} and {@code startHandshake()} on what its SSL factory
- * returns). Those two calls are accepted as no-ops; everything else goes to the real socket.
+ * An {@link SSLSocket} that hands every call to another one: the base of wrappers that change a few calls and
+ * should show only those. Every method of {@link SSLSocket} and {@link java.net.Socket} is forwarded, so that the
+ * wrapper behaves as the socket it wraps.
  */
-final class HandshakenSslSocket extends SSLSocket {
+abstract class DelegatingSslSocket extends SSLSocket {
 
-    private final SSLSocket delegate;
+    /** The socket every call goes to. */
+    protected final SSLSocket delegate;
 
-    HandshakenSslSocket(SSLSocket delegate) {
+    DelegatingSslSocket(SSLSocket delegate) {
         this.delegate = delegate;
     }
 
-    /** The handshake already happened (and was verified against the identity host): nothing to do. */
     @Override
-    public void startHandshake() {
+    public void startHandshake() throws IOException {
+        delegate.startHandshake();
     }
 
-    /** Client mode is already set; asking for server mode is an error. */
     @Override
     public void setUseClientMode(boolean mode) {
-        if (mode != delegate.getUseClientMode()) {
-            throw new IllegalArgumentException("the TLS handshake is done; the mode cannot change");
-        }
+        delegate.setUseClientMode(mode);
     }
 
     @Override
