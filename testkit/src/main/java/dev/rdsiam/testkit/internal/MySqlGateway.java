@@ -213,6 +213,11 @@ public final class MySqlGateway extends Gateway {
             MySqlWire.write(out, seq, MySqlWire.err(1045, "28000", denied));
             return false;
         }
+        if (overIamRateLimit()) {
+            attempt.reject(RejectReason.RATE_LIMITED);
+            MySqlWire.write(out, seq, MySqlWire.err(1045, "28000", denied));
+            return false;
+        }
         TokenVerifier.Result result = ctx.verifier().verify(token, response.user, ctx.now());
         attempt.accessKeyId = result.accessKeyId();
         if (!result.accepted()) {

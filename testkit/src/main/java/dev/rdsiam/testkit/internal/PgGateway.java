@@ -154,6 +154,11 @@ public final class PgGateway extends Gateway {
             pamFailed(out, user);
             return;
         }
+        if (overIamRateLimit()) {
+            attempt.reject(RejectReason.RATE_LIMITED);
+            pamFailed(out, user);
+            return;
+        }
         TokenVerifier.Result result = ctx.verifier().verify(token, user, ctx.now());
         attempt.accessKeyId = result.accessKeyId();
         if (!result.accepted()) {
