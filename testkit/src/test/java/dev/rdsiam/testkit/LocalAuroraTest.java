@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LocalAuroraTest {
 
     @RegisterExtension
-    static final LocalAuroraExtension AURORA = LocalAuroraExtension.of(LocalAurora.builder().instanceCount(2));
+    static final LocalAuroraExtension AURORA = LocalAuroraExtension.of(LocalAurora.builder().instanceCount(2)).shared("aurora-2");
 
     /** The AWS Advanced JDBC Wrapper's Aurora PostgreSQL topology query (4.3.0). */
     private static final String TOPOLOGY_QUERY = "SELECT SERVER_ID, CASE WHEN SESSION_ID OPERATOR(pg_catalog.=) "
