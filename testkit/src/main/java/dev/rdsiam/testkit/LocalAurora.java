@@ -173,7 +173,7 @@ public final class LocalAurora implements AutoCloseable {
                 List<AuthAttempt> own = new CopyOnWriteArrayList<>();
                 GatewayContext ctx = new GatewayContext(engine, verifier, faults, clock, certs,
                         a -> record(host, own, a), "127.0.0.1", cluster.port(i),
-                        cluster.primaryBackend().passwords());
+                        cluster.primaryBackend().passwords(), cluster.primaryBackend().tls());
                 PgGateway gateway = new PgGateway(ctx, 0);
                 started.add(gateway);
                 Instance instance = new Instance(i, ids.get(i), host, verifier, certs, gateway);

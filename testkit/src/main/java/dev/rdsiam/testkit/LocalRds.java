@@ -121,7 +121,7 @@ public final class LocalRds implements AutoCloseable {
             }
             TokenVerifier verifier = new TokenVerifier(names, identityPort, region, b.maxClockSkew, store);
             GatewayContext ctx = new GatewayContext(engine, verifier, faults, clock, certificates, this::record,
-                    backend.host(), backend.port(), backend.passwords());
+                    backend.host(), backend.port(), backend.passwords(), backend.tls());
             if (engine == Engine.POSTGRESQL) {
                 this.gateway = new PgGateway(ctx, b.gatewayPort);
             } else {

@@ -328,6 +328,17 @@ class LocalAuroraTest {
         assertThat(whoAndRecovery(aurora, aurora.clusterHost())).isEqualTo("localaurora-instance-1 false");
     }
 
+    @Test
+    void everyInstanceSeesAnEncryptedSession(LocalAurora aurora) throws Exception {
+        for (String host : aurora.routes().keySet()) {
+            try (Connection c = AuroraClients.connect(aurora, host); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select ssl from pg_stat_ssl where pid = pg_backend_pid()")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).as(host).isTrue();
+            }
+        }
+    }
+
     private static String whoAndRecovery(LocalAurora aurora, String host) throws SQLException {
         try (Connection c = AuroraClients.connect(aurora, host); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT pg_catalog.aurora_db_instance_identifier(), "

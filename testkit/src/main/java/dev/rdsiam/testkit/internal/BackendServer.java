@@ -18,6 +18,7 @@ public final class BackendServer {
     private final String adminUser;
     private final String adminPassword;
     private final Map<String, String> passwords = new ConcurrentHashMap<>();
+    private final javax.net.ssl.SSLContext tls;
 
     /**
      * Describes a server.
@@ -29,6 +30,22 @@ public final class BackendServer {
      * @param adminPassword admin password
      */
     public BackendServer(Engine engine, String host, int port, String adminUser, String adminPassword) {
+        this(engine, host, port, adminUser, adminPassword, null);
+    }
+
+    /**
+     * Describes a server the gateway reaches over TLS.
+     *
+     * @param engine        the engine
+     * @param host          host
+     * @param port          port
+     * @param adminUser     admin user
+     * @param adminPassword admin password
+     * @param tls           the client TLS context for the gateway's leg, or {@code null} for plain TCP
+     */
+    public BackendServer(Engine engine, String host, int port, String adminUser, String adminPassword,
+                         javax.net.ssl.SSLContext tls) {
+        this.tls = tls;
         this.engine = engine;
         this.host = host;
         this.port = port;
@@ -59,6 +76,11 @@ public final class BackendServer {
     /** @return the admin password */
     public String adminPassword() {
         return adminPassword;
+    }
+
+    /** @return the client TLS context of the gateway's leg, or {@code null} for plain TCP */
+    public javax.net.ssl.SSLContext tls() {
+        return tls;
     }
 
     /** @return the backend password per provisioned user (live view) */

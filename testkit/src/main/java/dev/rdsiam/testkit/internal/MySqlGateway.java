@@ -88,7 +88,8 @@ public final class MySqlGateway extends Gateway {
         };
         MySqlBackendClient backend;
         try {
-            backend = MySqlBackendClient.connect(ctx.backendHost(), ctx.backendPort(), HANDSHAKE_TIMEOUT_MILLIS);
+            backend = MySqlBackendClient.connect(ctx.backendHost(), ctx.backendPort(), HANDSHAKE_TIMEOUT_MILLIS,
+                    ctx.backendTls());
         } catch (MySqlBackendClient.ServerError e) {
             attempt.reject(RejectReason.ABORTED);
             MySqlWire.write(rawOut, 0, e.payload());

@@ -103,7 +103,7 @@ public final class PgCluster implements Closeable {
             admin.query(CATALOGUE);
         }
         primaryBackend = new BackendServer(dev.rdsiam.testkit.Engine.POSTGRESQL, "127.0.0.1", ports[0], ADMIN,
-                adminPassword);
+                adminPassword, EmbeddedBackends.tls().clientContext());
         for (String user : users) {
             primaryBackend.provision(user, database);
         }
@@ -135,8 +135,12 @@ public final class PgCluster implements Closeable {
         Path data = nodeDir(i);
         Files.deleteIfExists(data.resolve("epg-lock"));
         Files.deleteIfExists(data.resolve("postmaster.pid"));
+        BackendTls certs = EmbeddedBackends.tls();
         return EmbeddedPostgres.builder()
                 .setDataDirectory(data)
+                .setServerConfig("ssl", "on")
+                .setServerConfig("ssl_cert_file", certs.certFile().toAbsolutePath().toString())
+                .setServerConfig("ssl_key_file", certs.keyFile().toAbsolutePath().toString())
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(true)
                 .setPort(ports[i])

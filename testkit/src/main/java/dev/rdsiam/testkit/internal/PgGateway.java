@@ -178,7 +178,7 @@ public final class PgGateway extends Gateway {
         PgBackendClient backend;
         try {
             backend = PgBackendClient.login(ctx.backendHost(), ctx.backendPort(), user,
-                    ctx.backendPasswords().get(user), forward, HANDSHAKE_TIMEOUT_MILLIS);
+                    ctx.backendPasswords().get(user), forward, HANDSHAKE_TIMEOUT_MILLIS, ctx.backendTls());
         } catch (PgBackendClient.ServerError e) {
             LOG.warn("backend refused the mapped user {}: {}", user, e.getMessage());
             out.write(e.framed());
