@@ -339,6 +339,26 @@ class LocalAuroraTest {
         }
     }
 
+    @Test
+    void psql_reachesTheWriterAndTheReader_withVerifyFull(LocalAurora aurora) throws Exception {
+        java.nio.file.Path psql = PsqlTest.psql();
+        for (String host : List.of(aurora.clusterHost(), aurora.readerHost())) {
+            Route route = aurora.route(host);
+            String conninfo = "host=" + host + " hostaddr=" + route.host() + " port=" + route.port() + " dbname="
+                    + aurora.database() + " user=" + aurora.dbUser() + " sslmode=verify-full sslrootcert="
+                    + aurora.caPemFile() + " connect_timeout=10";
+            ProcessBuilder pb = new ProcessBuilder(psql.toString(), conninfo, "-X", "-A", "-t", "-c",
+                    "select pg_catalog.aurora_db_instance_identifier() || ' ' || pg_catalog.pg_is_in_recovery()");
+            pb.environment().put("PGPASSWORD", AuroraClients.token(aurora, host));
+            pb.redirectErrorStream(true);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(out.trim()).isEqualTo(host.equals(aurora.clusterHost()) ? "localaurora-instance-1 false"
+                    : "localaurora-instance-2 true");
+        }
+    }
+
     private static String whoAndRecovery(LocalAurora aurora, String host) throws SQLException {
         try (Connection c = AuroraClients.connect(aurora, host); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT pg_catalog.aurora_db_instance_identifier(), "
