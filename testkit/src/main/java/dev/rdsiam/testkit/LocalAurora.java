@@ -1,9 +1,13 @@
 package dev.rdsiam.testkit;
 
+import dev.rdsiam.testkit.internal.BackendServer;
 import dev.rdsiam.testkit.internal.Certificates;
 import dev.rdsiam.testkit.internal.CredentialStore;
+import dev.rdsiam.testkit.internal.EmbeddedBackends;
 import dev.rdsiam.testkit.internal.Forwarder;
+import dev.rdsiam.testkit.internal.Gateway;
 import dev.rdsiam.testkit.internal.GatewayContext;
+import dev.rdsiam.testkit.internal.MySqlGateway;
 import dev.rdsiam.testkit.internal.PgCluster;
 import dev.rdsiam.testkit.internal.PgGateway;
 import dev.rdsiam.testkit.internal.StsServer;
@@ -57,6 +61,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The servers answer {@code pg_catalog.aurora_db_instance_identifier()} and
  * {@code pg_catalog.aurora_replica_status()} from the live roles, as the AWS Advanced JDBC Wrapper reads them.
+ *
+ * <p>With {@link Builder#engine(Engine) engine(MYSQL)} the instance gateways share one embedded MariaDB: the same
+ * names, certificates, tokens, routes and failover, read-only sessions on readers, but no replication and no
+ * Aurora catalogue.
  */
 public final class LocalAurora implements AutoCloseable {
 
@@ -81,13 +89,13 @@ public final class LocalAurora implements AutoCloseable {
         final String host;
         final TokenVerifier verifier;
         final Certificates certificates;
-        final PgGateway gateway;
+        final Gateway gateway;
         final List<AuthAttempt> attempts = new CopyOnWriteArrayList<>();
         volatile Role role;
         volatile boolean restarting;
 
         Instance(int index, String id, String host, TokenVerifier verifier, Certificates certificates,
-                 PgGateway gateway) {
+                 Gateway gateway) {
             this.index = index;
             this.id = id;
             this.host = host;
@@ -101,11 +109,11 @@ public final class LocalAurora implements AutoCloseable {
         }
     }
 
-    private final Engine engine = Engine.POSTGRESQL;
+    private final Engine engine;
     private final String region;
     private final String clusterHost;
     private final String readerHost;
-    private final int identityPort = 5432;
+    private final int identityPort;
     private final String database;
     private final String dbUser;
     private final String defaultRoleArn;
@@ -118,6 +126,7 @@ public final class LocalAurora implements AutoCloseable {
     private final Certificates ca;
     private final StsServer sts;
     private final PgCluster cluster;
+    private final BackendServer sharedBackend;
     private final List<Instance> instances = new ArrayList<>();
     private final Map<String, List<AuthAttempt>> instancesAttempts = new java.util.concurrent.ConcurrentHashMap<>();
     private final Forwarder clusterRoute;
@@ -128,6 +137,8 @@ public final class LocalAurora implements AutoCloseable {
 
     private LocalAurora(Builder b) throws IOException {
         long start = System.nanoTime();
+        this.engine = b.engine;
+        this.identityPort = engine.defaultPort();
         this.region = b.region;
         String domain = b.clusterId + "." + region + ".rds.amazonaws.com";
         this.clusterHost = b.clusterName + ".cluster-" + domain;
@@ -162,8 +173,18 @@ public final class LocalAurora implements AutoCloseable {
             Set<String> users = new LinkedHashSet<>();
             users.add(dbUser);
             users.addAll(b.extraDbUsers);
-            this.cluster = new PgCluster(tempDir.resolve("pg"), ids, new ArrayList<>(users), database, topologyFile);
-            started.add(cluster);
+            if (engine == Engine.POSTGRESQL) {
+                this.cluster = new PgCluster(tempDir.resolve("pg"), ids, new ArrayList<>(users), database,
+                        topologyFile);
+                started.add(cluster);
+                this.sharedBackend = cluster.primaryBackend();
+            } else {
+                this.cluster = null;
+                this.sharedBackend = EmbeddedBackends.get(Engine.MYSQL);
+                for (String user : users) {
+                    sharedBackend.provision(user, database);
+                }
+            }
 
             for (int i = 0; i < ids.size(); i++) {
                 String host = hosts.get(i);
@@ -172,9 +193,11 @@ public final class LocalAurora implements AutoCloseable {
                 Certificates certs = i == 0 ? ca : ca.sibling(List.of(host));
                 List<AuthAttempt> own = new CopyOnWriteArrayList<>();
                 GatewayContext ctx = new GatewayContext(engine, verifier, faults, clock, certs,
-                        a -> record(host, own, a), "127.0.0.1", cluster.port(i),
-                        cluster.primaryBackend().passwords(), cluster.primaryBackend().tls());
-                PgGateway gateway = new PgGateway(ctx, 0);
+                        a -> record(host, own, a), "127.0.0.1",
+                        cluster != null ? cluster.port(i) : sharedBackend.port(),
+                        sharedBackend.passwords(), sharedBackend.tls());
+                Gateway gateway = engine == Engine.POSTGRESQL ? new PgGateway(ctx, 0)
+                        : new MySqlGateway(ctx, 0, b.mysqlServerVersion);
                 started.add(gateway);
                 Instance instance = new Instance(i, ids.get(i), host, verifier, certs, gateway);
                 instance.role = i == 0 ? Role.WRITER : Role.READER;
@@ -198,8 +221,9 @@ public final class LocalAurora implements AutoCloseable {
             throw e;
         }
         this.startupMillis = (System.nanoTime() - start) / 1_000_000;
-        LOG.info("LocalAurora postgresql ready in {} ms: {} instances, writer {}, routes {}", startupMillis,
-                instances.size(), instances.get(0).host, routes());
+        LOG.info("LocalAurora {} ready in {} ms: {} instances, writer {}, routes {}",
+                engine.name().toLowerCase(Locale.ROOT), startupMillis, instances.size(), instances.get(0).host,
+                routes());
     }
 
     /**
@@ -293,6 +317,9 @@ public final class LocalAurora implements AutoCloseable {
             if (!names.equals(i.certificates.hostNames())) {
                 i.certificates.reissue(names);
             }
+            if (i.gateway instanceof MySqlGateway mysql) {
+                mysql.readOnlySessions(i.role != Role.WRITER);
+            }
         }
         clusterRoute.refresh();
         readerRoute.refresh();
@@ -349,9 +376,11 @@ public final class LocalAurora implements AutoCloseable {
         old.role = Role.DOWN;
         old.gateway.suspend();
         clusterRoute.refresh();
-        cluster.stop(old.index);
         try {
-            cluster.promote(target.index);
+            if (cluster != null) {
+                cluster.stop(old.index);
+                cluster.promote(target.index);
+            }
             target.role = Role.WRITER;
             applyRoles();
         } catch (IOException e) {
@@ -447,7 +476,9 @@ public final class LocalAurora implements AutoCloseable {
                 for (Instance i : instances) {
                     i.gateway.suspend();
                 }
-                cluster.rebuild();
+                if (cluster != null) {
+                    cluster.rebuild();
+                }
                 for (Instance i : instances) {
                     i.role = i.index == 0 ? Role.WRITER : Role.READER;
                 }
@@ -465,7 +496,7 @@ public final class LocalAurora implements AutoCloseable {
 
     // ---- facts ----------------------------------------------------------------------------------------------
 
-    /** @return the engine ({@link Engine#POSTGRESQL}) */
+    /** @return the engine */
     public Engine engine() {
         return engine;
     }
@@ -541,7 +572,7 @@ public final class LocalAurora implements AutoCloseable {
         return instance(instanceHost).certificates.hostNames();
     }
 
-    /** @return the port tokens are signed for: 5432 */
+    /** @return the port tokens are signed for: 5432 or 3306 */
     public int identityPort() {
         return identityPort;
     }
@@ -653,18 +684,21 @@ public final class LocalAurora implements AutoCloseable {
      * @return the URL
      */
     public String backendJdbcUrl(String instanceHost) {
-        return "jdbc:postgresql://127.0.0.1:" + cluster.port(instance(instanceHost).index) + "/" + database
-                + "?sslmode=disable";
+        Instance i = instance(instanceHost);
+        if (cluster == null) {
+            return sharedBackend.jdbcUrl(database);
+        }
+        return "jdbc:postgresql://127.0.0.1:" + cluster.port(i.index) + "/" + database + "?sslmode=disable";
     }
 
     /** @return the backend admin user (a superuser on every instance) */
     public String backendAdminUser() {
-        return cluster.adminUser();
+        return sharedBackend.adminUser();
     }
 
     /** @return the backend admin password */
     public String backendAdminPassword() {
-        return cluster.adminPassword();
+        return sharedBackend.adminPassword();
     }
 
     /** @return the faults, shared by every instance (the IAM rate limit is counted per instance) */
@@ -738,7 +772,9 @@ public final class LocalAurora implements AutoCloseable {
         for (Instance i : instances) {
             i.gateway.close();
         }
-        cluster.close();
+        if (cluster != null) {
+            cluster.close();
+        }
         sts.close();
         deleteTempDir();
         LOG.info("LocalAurora stopped");
@@ -770,6 +806,8 @@ public final class LocalAurora implements AutoCloseable {
      * }</pre>
      */
     public static final class Builder {
+        private Engine engine = Engine.POSTGRESQL;
+        private String mysqlServerVersion = "8.0.39-localrds";
         private String region = "us-east-1";
         private String clusterName = "localaurora";
         private String clusterId = "c0ffee000000";
@@ -789,17 +827,27 @@ public final class LocalAurora implements AutoCloseable {
         }
 
         /**
-         * The engine: only {@link Engine#POSTGRESQL} is supported.
+         * The engine (default {@link Engine#POSTGRESQL}: a primary and streaming hot standbys). With
+         * {@link Engine#MYSQL} every instance gateway relays to one shared embedded MariaDB: names, certificates,
+         * tokens, routes and failover behave as for PostgreSQL, a reader's sessions are read-only
+         * ({@code SET SESSION TRANSACTION READ ONLY}), but there is no replication and no Aurora catalogue.
          *
          * @param engine the engine
          * @return this
-         * @throws IllegalArgumentException for {@link Engine#MYSQL}
          */
         public Builder engine(Engine engine) {
-            if (Objects.requireNonNull(engine, "engine") != Engine.POSTGRESQL) {
-                throw new IllegalArgumentException("LocalAurora supports engine postgresql only; for MySQL use "
-                        + "LocalRds with addHostName(...) for the cluster names");
-            }
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /**
+         * MySQL: the server version in the greeting (default {@code 8.0.39-localrds}).
+         *
+         * @param version the version string
+         * @return this
+         */
+        public Builder mysqlServerVersion(String version) {
+            this.mysqlServerVersion = requireName(version, "mysqlServerVersion");
             return this;
         }
 

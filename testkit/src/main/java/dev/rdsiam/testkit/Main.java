@@ -29,7 +29,7 @@ public final class Main {
 
     private static final String USAGE = "usage: java -jar rdsiam-testkit-standalone.jar --engine postgresql|mysql "
             + "[--region REGION] [--port GATEWAY_PORT] [--host IDENTITY_HOST]\n"
-            + "   or: java -jar rdsiam-testkit-standalone.jar --engine postgresql --cluster [--instances N] "
+            + "   or: java -jar rdsiam-testkit-standalone.jar --engine postgresql|mysql --cluster [--instances N] "
             + "[--region REGION]";
     static final String CLUSTER_COMMANDS = "failover, restart INSTANCE_HOST, kill-sessions, status, reset";
     static final String INSTANCE_COMMANDS = "restart [HOST], kill-sessions, status";

@@ -287,8 +287,6 @@ class LocalAuroraTest {
                 .hasMessageContaining("unknown instance 'nope.c0ffee000000.us-east-1.rds.amazonaws.com'");
         assertThatThrownBy(() -> aurora.route("elsewhere.example.com"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown host 'elsewhere.example.com'");
-        assertThatThrownBy(() -> LocalAurora.builder().engine(Engine.MYSQL))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("postgresql only");
     }
 
     @Test

@@ -27,6 +27,7 @@ public final class MySqlGateway extends Gateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(MySqlGateway.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private volatile boolean readOnlySessions;
 
     /** What the gateway can offer a client when the backend supports it too. */
     private static final int RELAYABLE = MySqlWire.CLIENT_LONG_PASSWORD | MySqlWire.CLIENT_FOUND_ROWS
@@ -241,9 +242,22 @@ public final class MySqlGateway extends Gateway {
             MySqlWire.write(out, seq, e.payload());
             return false;
         }
+        if (readOnlySessions) {
+            backend.query("SET SESSION TRANSACTION READ ONLY");
+        }
         MySqlWire.write(out, seq, backend.okPayload());
         relay(client, in, out, backend.socket(), backend.in(), backend.out());
         return true;
+    }
+
+    /**
+     * Makes every session logged in from now on read-only ({@code SET SESSION TRANSACTION READ ONLY} before the
+     * client gets its OK), for an Aurora reader in front of a shared server.
+     *
+     * @param on whether new sessions are read-only
+     */
+    public void readOnlySessions(boolean on) {
+        this.readOnlySessions = on;
     }
 
     /** The fields of a HandshakeResponse41. */
