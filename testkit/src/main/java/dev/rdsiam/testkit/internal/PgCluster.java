@@ -94,7 +94,8 @@ public final class PgCluster implements Closeable {
         for (int i = 0; i < ports.length; i++) {
             ports[i] = freePort();
         }
-        servers[0] = startNode(0, -1);
+        set(0, startNode(0, -1));
+        long initialized = System.nanoTime();
         try (PgBackendClient admin = superuser(0, "postgres")) {
             admin.query("CREATE ROLE " + ADMIN + " SUPERUSER LOGIN PASSWORD " + PgBackendClient.literal(adminPassword));
             admin.query(CATALOGUE);
@@ -107,17 +108,63 @@ public final class PgCluster implements Closeable {
         for (String user : users) {
             primaryBackend.provision(user, database);
         }
+        long provisioned = System.nanoTime();
         stop(0);
         copyTree(nodeDir(0), snapshot);
-        servers[0] = startNode(0, -1);
         for (int i = 1; i < ids.size(); i++) {
             copyTree(snapshot, nodeDir(i));
-            servers[i] = startNode(i, 0);
         }
-        awaitStreaming(0, ids.size() - 1);
+        long copied = System.nanoTime();
+        startAll();
         firstStartMillis = (System.nanoTime() - start) / 1_000_000;
-        LOG.info("PostgreSQL cluster of {} started in {} ms (primary {} on 127.0.0.1:{})", ids.size(),
-                firstStartMillis, ids.get(0), ports[0]);
+        LOG.info("PostgreSQL cluster of {} started in {} ms (initdb and first start {} ms, catalogue and users {} ms, "
+                + "copies {} ms, primary and standbys streaming {} ms; primary {} on 127.0.0.1:{})", ids.size(),
+                firstStartMillis, (initialized - start) / 1_000_000, (provisioned - initialized) / 1_000_000,
+                (copied - provisioned) / 1_000_000, (System.nanoTime() - copied) / 1_000_000, ids.get(0), ports[0]);
+    }
+
+    /** Starts node 0 as the primary and the others, in parallel, as its standbys; waits until they stream. */
+    private void startAll() throws IOException {
+        List<java.util.concurrent.CompletableFuture<EmbeddedPostgres>> standbys = new ArrayList<>();
+        for (int i = 1; i < servers.length; i++) {
+            int node = i;
+            standbys.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return startNode(node, 0);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+        }
+        IOException failure = null;
+        try {
+            set(0, startNode(0, -1));
+        } catch (IOException e) {
+            failure = e;
+        }
+        for (int i = 1; i < servers.length; i++) {
+            try {
+                set(i, standbys.get(i - 1).join());
+            } catch (java.util.concurrent.CompletionException e) {
+                IOException cause = e.getCause() instanceof UncheckedIOException u ? u.getCause()
+                        : new IOException("cannot start " + ids.get(i) + ": " + e.getCause(), e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        awaitStreaming(0, servers.length - 1);
+    }
+
+    private void set(int i, EmbeddedPostgres server) {
+        synchronized (servers) {
+            servers[i] = server;
+        }
     }
 
     private static int freePort() throws IOException {
@@ -150,6 +197,8 @@ public final class PgCluster implements Closeable {
                 .setServerConfig("max_wal_senders", "10")
                 .setServerConfig("wal_keep_size", "256")
                 .setServerConfig("hot_standby", "on")
+                // a standby may start before its primary listens: retry streaming soon, not after 5 s
+                .setServerConfig("wal_retrieve_retry_interval", "100ms")
                 .setServerConfig("fsync", "off")
                 .setServerConfig("max_connections", "200")
                 .setDataDirectoryCustomizer(d -> configure(d.toPath(), i, primary))
@@ -266,8 +315,10 @@ public final class PgCluster implements Closeable {
      * @param i the node
      * @return whether its server runs
      */
-    public synchronized boolean running(int i) {
-        return servers[i] != null;
+    public boolean running(int i) {
+        synchronized (servers) {
+            return servers[i] != null;
+        }
     }
 
     /**
@@ -275,9 +326,12 @@ public final class PgCluster implements Closeable {
      *
      * @param i the node
      */
-    public synchronized void stop(int i) {
-        EmbeddedPostgres server = servers[i];
-        servers[i] = null;
+    public void stop(int i) {
+        EmbeddedPostgres server;
+        synchronized (servers) {
+            server = servers[i];
+            servers[i] = null;
+        }
         if (server != null) {
             try {
                 server.close();
@@ -300,7 +354,7 @@ public final class PgCluster implements Closeable {
         }
         int followers = 0;
         for (int j = 0; j < servers.length; j++) {
-            if (j != i && servers[j] != null) {
+            if (j != i && running(j)) {
                 query(j, "ALTER SYSTEM SET primary_conninfo = " + PgBackendClient.literal(conninfo(i, j)));
                 query(j, "SELECT pg_reload_conf()");
                 followers++;
@@ -315,18 +369,17 @@ public final class PgCluster implements Closeable {
      * @throws IOException if a server cannot start
      */
     public synchronized void rebuild() throws IOException {
+        List<java.util.concurrent.CompletableFuture<Void>> stops = new ArrayList<>();
         for (int i = 0; i < servers.length; i++) {
-            stop(i);
+            int node = i;
+            stops.add(java.util.concurrent.CompletableFuture.runAsync(() -> stop(node)));
         }
+        stops.forEach(java.util.concurrent.CompletableFuture::join);
         for (int i = 0; i < servers.length; i++) {
             deleteTree(nodeDir(i));
             copyTree(snapshot, nodeDir(i));
         }
-        servers[0] = startNode(0, -1);
-        for (int i = 1; i < servers.length; i++) {
-            servers[i] = startNode(i, 0);
-        }
-        awaitStreaming(0, servers.length - 1);
+        startAll();
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
