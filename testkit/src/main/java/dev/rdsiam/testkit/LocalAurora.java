@@ -92,7 +92,6 @@ public final class LocalAurora implements AutoCloseable {
         final Gateway gateway;
         final List<AuthAttempt> attempts = new CopyOnWriteArrayList<>();
         volatile Role role;
-        volatile boolean restarting;
 
         Instance(int index, String id, String host, TokenVerifier verifier, Certificates certificates,
                  Gateway gateway) {
@@ -411,7 +410,6 @@ public final class LocalAurora implements AutoCloseable {
             if (i.role == Role.DOWN) {
                 throw new IllegalStateException(i.host + " is down after a failover; call reset() first");
             }
-            i.restarting = true;
             i.gateway.suspend();
             clusterRoute.refresh();
             readerRoute.refresh();
@@ -422,7 +420,6 @@ public final class LocalAurora implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             synchronized (this) {
-                i.restarting = false;
                 try {
                     if (!closed && i.role != Role.DOWN) {
                         i.gateway.resume();
@@ -781,15 +778,30 @@ public final class LocalAurora implements AutoCloseable {
     }
 
     private void deleteTempDir() {
-        try (java.util.stream.Stream<Path> paths = Files.walk(tempDir)) {
+        // a server still shutting down (a JVM shutdown hook of its own) may write for a moment: a few passes
+        for (int pass = 0; pass < 5 && Files.exists(tempDir); pass++) {
+            if (pass > 0) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             List<Path> all = new ArrayList<>();
-            paths.forEach(all::add);
+            try (java.util.stream.Stream<Path> paths = Files.walk(tempDir)) {
+                paths.forEach(all::add);
+            } catch (IOException | UncheckedIOException e) {
+                LOG.debug("cannot list {}: {}", tempDir, e.toString());
+            }
             Collections.reverse(all);
             for (Path p : all) {
-                Files.deleteIfExists(p);
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.debug("cannot delete {}: {}", p, e.toString());
+                }
             }
-        } catch (IOException e) {
-            LOG.debug("cannot delete {}: {}", tempDir, e.toString());
         }
     }
 

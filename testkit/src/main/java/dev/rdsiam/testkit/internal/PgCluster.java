@@ -403,15 +403,19 @@ public final class PgCluster implements Closeable {
         if (!Files.exists(root)) {
             return;
         }
+        List<Path> all = new ArrayList<>();
         try (Stream<Path> paths = Files.walk(root)) {
-            List<Path> all = new ArrayList<>();
             paths.forEach(all::add);
-            all.sort(Comparator.reverseOrder());
-            for (Path p : all) {
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("cannot list {}: {}", root, e.toString());
+        }
+        all.sort(Comparator.reverseOrder());
+        for (Path p : all) {
+            try {
                 Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.debug("cannot delete {}: {}", p, e.toString());
             }
-        } catch (IOException e) {
-            LOG.debug("cannot delete {}: {}", root, e.toString());
         }
     }
 
