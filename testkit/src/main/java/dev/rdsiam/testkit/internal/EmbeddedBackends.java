@@ -206,6 +206,12 @@ public final class EmbeddedBackends {
 
     /** Stops the shared servers now (a later {@link #get} starts them again). */
     public static synchronized void stopAll() {
+        // first: cheap, and the servers have read the files at start (a slow stop below may be cut short)
+        if (tlsDir != null) {
+            deleteRecursively(tlsDir);
+            tlsDir = null;
+            tls = null;
+        }
         if (mariadbProcess != null) {
             try {
                 mariadbProcess.stop();
@@ -228,10 +234,6 @@ public final class EmbeddedBackends {
             postgresProcess = null;
             postgres = null;
         }
-        if (tlsDir != null) {
-            deleteRecursively(tlsDir);
-            tlsDir = null;
-            tls = null;
-        }
+
     }
 }

@@ -70,6 +70,7 @@ public final class PgCluster implements Closeable {
     private final EmbeddedPostgres[] servers;
     private final String adminPassword = CredentialStore.randomPassword(24);
     private final BackendServer primaryBackend;
+    private final BackendTls tls;
     private final long firstStartMillis;
 
     /**
@@ -90,6 +91,8 @@ public final class PgCluster implements Closeable {
         this.topologyFile = topologyFile;
         this.snapshot = dir.resolve("snapshot");
         this.ports = new int[ids.size()];
+        Files.createDirectories(dir);
+        this.tls = new BackendTls(dir);
         this.servers = new EmbeddedPostgres[ids.size()];
         for (int i = 0; i < ports.length; i++) {
             ports[i] = freePort();
@@ -104,7 +107,7 @@ public final class PgCluster implements Closeable {
             admin.query(CATALOGUE);
         }
         primaryBackend = new BackendServer(dev.rdsiam.testkit.Engine.POSTGRESQL, "127.0.0.1", ports[0], ADMIN,
-                adminPassword, EmbeddedBackends.tls().clientContext());
+                adminPassword, tls.clientContext());
         for (String user : users) {
             primaryBackend.provision(user, database);
         }
@@ -182,7 +185,7 @@ public final class PgCluster implements Closeable {
         Path data = nodeDir(i);
         Files.deleteIfExists(data.resolve("epg-lock"));
         Files.deleteIfExists(data.resolve("postmaster.pid"));
-        BackendTls certs = EmbeddedBackends.tls();
+        BackendTls certs = tls;
         return EmbeddedPostgres.builder()
                 .setDataDirectory(data)
                 .setServerConfig("ssl", "on")
