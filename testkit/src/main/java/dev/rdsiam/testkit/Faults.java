@@ -2,6 +2,7 @@ package dev.rdsiam.testkit;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Faults that can be switched on and off while a {@link LocalRds} runs. All setters take effect for the next
@@ -29,7 +30,7 @@ public final class Faults {
     private volatile Runnable onFlushHosts = () -> { };
     private volatile int iamLoginsPerSecond;
     private volatile StsOutage stsOutage = StsOutage.NONE;
-    private volatile java.util.function.Consumer<StsOutage> onStsOutage = outage -> { };
+    private volatile Consumer<StsOutage> onStsOutage = outage -> { };
 
     Faults() {
     }
@@ -224,7 +225,7 @@ public final class Faults {
         return stsOutage;
     }
 
-    void onStsOutage(java.util.function.Consumer<StsOutage> action) {
+    void onStsOutage(Consumer<StsOutage> action) {
         this.onStsOutage = Objects.requireNonNull(action);
     }
 

@@ -32,9 +32,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,7 +129,7 @@ public final class LocalAurora implements AutoCloseable {
     private final PgCluster cluster;
     private final BackendServer sharedBackend;
     private final List<Instance> instances = new ArrayList<>();
-    private final Map<String, List<AuthAttempt>> instancesAttempts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<AuthAttempt>> instancesAttempts = new ConcurrentHashMap<>();
     private final Forwarder clusterRoute;
     private final Forwarder readerRoute;
     private final AtomicInteger readerTurn = new AtomicInteger();
@@ -789,7 +791,7 @@ public final class LocalAurora implements AutoCloseable {
                 }
             }
             List<Path> all = new ArrayList<>();
-            try (java.util.stream.Stream<Path> paths = Files.walk(tempDir)) {
+            try (Stream<Path> paths = Files.walk(tempDir)) {
                 paths.forEach(all::add);
             } catch (IOException | UncheckedIOException e) {
                 LOG.debug("cannot list {}: {}", tempDir, e.toString());

@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /**
  * Runs a {@link LocalRds} or, with {@code --cluster}, a {@link LocalAurora} as a process until it is killed, for
@@ -172,7 +174,7 @@ public final class Main {
         out.flush();
     }
 
-    private static void serve(PrintStream out, java.util.function.Function<String, String> handler) {
+    private static void serve(PrintStream out, Function<String, String> handler) {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -243,7 +245,7 @@ public final class Main {
                         throw new IllegalArgumentException("unknown instance '" + words[1] + "': this kit's instance "
                                 + "is " + rds.identityHost());
                     }
-                    rds.restart(java.time.Duration.ofSeconds(1));
+                    rds.restart(Duration.ofSeconds(1));
                     return "ok restart " + rds.identityHost();
                 case "kill-sessions":
                     requireArgs(words, 0);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real database server the gateway relays to, with an admin login. Provisions IAM-mapped users: each gets a
@@ -18,7 +19,7 @@ public final class BackendServer {
     private final String adminUser;
     private final String adminPassword;
     private final Map<String, String> passwords = new ConcurrentHashMap<>();
-    private final javax.net.ssl.SSLContext tls;
+    private final SSLContext tls;
 
     /**
      * Describes a server.
@@ -44,7 +45,7 @@ public final class BackendServer {
      * @param tls           the client TLS context for the gateway's leg, or {@code null} for plain TCP
      */
     public BackendServer(Engine engine, String host, int port, String adminUser, String adminPassword,
-                         javax.net.ssl.SSLContext tls) {
+                         SSLContext tls) {
         this.tls = tls;
         this.engine = engine;
         this.host = host;
@@ -79,7 +80,7 @@ public final class BackendServer {
     }
 
     /** @return the client TLS context of the gateway's leg, or {@code null} for plain TCP */
-    public javax.net.ssl.SSLContext tls() {
+    public SSLContext tls() {
         return tls;
     }
 

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +36,7 @@ public abstract class Gateway implements Closeable {
     private volatile ServerSocket server;
     private final int port;
     private final ExecutorService pool;
-    private final java.util.ArrayDeque<Long> recentLogins = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Long> recentLogins = new ArrayDeque<>();
     /** Per connection: the sockets to close when it ends (client, its TLS layer, backend). */
     private final Set<Set<Closeable>> connections = ConcurrentHashMap.newKeySet();
     private static final ThreadLocal<Set<Closeable>> CURRENT = new ThreadLocal<>();

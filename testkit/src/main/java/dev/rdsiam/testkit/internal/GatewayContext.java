@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * Everything a gateway needs, shared with the kit.
@@ -32,7 +33,7 @@ public record GatewayContext(
         String backendHost,
         int backendPort,
         Map<String, String> backendPasswords,
-        javax.net.ssl.SSLContext backendTls) {
+        SSLContext backendTls) {
 
     /** @return the gateway's current time: the kit clock plus the skew fault */
     public Instant now() {

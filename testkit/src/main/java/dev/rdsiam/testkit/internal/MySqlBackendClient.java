@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import javax.crypto.Cipher;
+import javax.net.ssl.SSLContext;
 
 /**
  * A minimal MySQL/MariaDB client: handshake without TLS (mysql_native_password, caching_sha2_password with
@@ -64,7 +65,7 @@ public final class MySqlBackendClient implements Closeable {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
-    private javax.net.ssl.SSLContext tls;
+    private SSLContext tls;
     private String host;
     private int port;
     private Greeting greeting;
@@ -102,7 +103,7 @@ public final class MySqlBackendClient implements Closeable {
      * @throws IOException on failure ({@link ServerError} if the server greets with an error)
      */
     public static MySqlBackendClient connect(String host, int port, int timeoutMillis,
-                                             javax.net.ssl.SSLContext tls) throws IOException {
+                                             SSLContext tls) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import javax.net.ssl.SSLContext;
 
 /**
  * A minimal PostgreSQL client: logs in (trust, cleartext, md5 or SCRAM-SHA-256) and runs simple queries.
@@ -93,7 +94,7 @@ public final class PgBackendClient implements Closeable {
      */
     public static PgBackendClient login(String host, int port, String user, String password,
                                         Map<String, String> params, int timeoutMillis,
-                                        javax.net.ssl.SSLContext tls) throws IOException {
+                                        SSLContext tls) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,10 +130,10 @@ public final class PgCluster implements Closeable {
 
     /** Starts node 0 as the primary and the others, in parallel, as its standbys; waits until they stream. */
     private void startAll() throws IOException {
-        List<java.util.concurrent.CompletableFuture<EmbeddedPostgres>> standbys = new ArrayList<>();
+        List<CompletableFuture<EmbeddedPostgres>> standbys = new ArrayList<>();
         for (int i = 1; i < servers.length; i++) {
             int node = i;
-            standbys.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            standbys.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     return startNode(node, 0);
                 } catch (IOException e) {
@@ -148,7 +150,7 @@ public final class PgCluster implements Closeable {
         for (int i = 1; i < servers.length; i++) {
             try {
                 set(i, standbys.get(i - 1).join());
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 IOException cause = e.getCause() instanceof UncheckedIOException u ? u.getCause()
                         : new IOException("cannot start " + ids.get(i) + ": " + e.getCause(), e.getCause());
                 if (failure == null) {
@@ -372,12 +374,12 @@ public final class PgCluster implements Closeable {
      * @throws IOException if a server cannot start
      */
     public synchronized void rebuild() throws IOException {
-        List<java.util.concurrent.CompletableFuture<Void>> stops = new ArrayList<>();
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (int i = 0; i < servers.length; i++) {
             int node = i;
-            stops.add(java.util.concurrent.CompletableFuture.runAsync(() -> stop(node)));
+            stops.add(CompletableFuture.runAsync(() -> stop(node)));
         }
-        stops.forEach(java.util.concurrent.CompletableFuture::join);
+        stops.forEach(CompletableFuture::join);
         for (int i = 0; i < servers.length; i++) {
             deleteTree(nodeDir(i));
             copyTree(snapshot, nodeDir(i));

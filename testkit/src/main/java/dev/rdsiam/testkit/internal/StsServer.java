@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -125,7 +126,7 @@ public final class StsServer implements Closeable {
             try {
                 server = listen(port);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot listen again on the STS port " + port, e);
+                throw new UncheckedIOException("cannot listen again on the STS port " + port, e);
             }
         }
     }
