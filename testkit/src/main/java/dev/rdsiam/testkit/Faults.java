@@ -2,6 +2,7 @@ package dev.rdsiam.testkit;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Faults that can be switched on and off while a {@link LocalRds} runs. All setters take effect for the next
@@ -27,6 +28,9 @@ public final class Faults {
     private volatile boolean proxyNoCredentials;
     private volatile int maxConnectErrors = DEFAULT_MAX_CONNECT_ERRORS;
     private volatile Runnable onFlushHosts = () -> { };
+    private volatile int iamLoginsPerSecond;
+    private volatile StsOutage stsOutage = StsOutage.NONE;
+    private volatile Consumer<StsOutage> onStsOutage = outage -> { };
 
     Faults() {
     }
@@ -129,6 +133,34 @@ public final class Faults {
     }
 
     /**
+     * The IAM authentication rate limit: above this many IAM logins per second (per instance, counted over the last
+     * second) further logins fail as RDS fails them (PostgreSQL {@code PAM authentication failed for user}, MySQL
+     * 1045 {@code Access denied}), recorded as {@link RejectReason#RATE_LIMITED}.
+     *
+     * @param ceiling logins per second, 0 for no limit
+     * @return this
+     */
+    public Faults iamLoginsPerSecond(int ceiling) {
+        if (ceiling < 0) {
+            throw new IllegalArgumentException("iamLoginsPerSecond must be 0 (no limit) or more: " + ceiling);
+        }
+        this.iamLoginsPerSecond = ceiling;
+        return this;
+    }
+
+    /**
+     * Makes the local STS unavailable.
+     *
+     * @param outage {@link StsOutage#REFUSING}, {@link StsOutage#HANGING} or {@link StsOutage#NONE}
+     * @return this
+     */
+    public Faults stsOutage(StsOutage outage) {
+        this.stsOutage = Objects.requireNonNull(outage, "outage");
+        onStsOutage.accept(outage);
+        return this;
+    }
+
+    /**
      * Switches every fault off and flushes hosts.
      *
      * @return this
@@ -141,6 +173,10 @@ public final class Faults {
         noTls = false;
         proxyNoCredentials = false;
         maxConnectErrors = DEFAULT_MAX_CONNECT_ERRORS;
+        iamLoginsPerSecond = 0;
+        if (stsOutage != StsOutage.NONE) {
+            stsOutage(StsOutage.NONE);
+        }
         return flushHosts();
     }
 
@@ -177,6 +213,20 @@ public final class Faults {
     /** @return the MySQL handshake error limit */
     public int maxConnectErrors() {
         return maxConnectErrors;
+    }
+
+    /** @return the IAM login ceiling per second, 0 for none */
+    public int iamLoginsPerSecond() {
+        return iamLoginsPerSecond;
+    }
+
+    /** @return the STS outage in force */
+    public StsOutage stsOutage() {
+        return stsOutage;
+    }
+
+    void onStsOutage(Consumer<StsOutage> action) {
+        this.onStsOutage = Objects.requireNonNull(action);
     }
 
     void onFlushHosts(Runnable action) {

@@ -106,6 +106,7 @@ public final class LocalRds implements AutoCloseable {
                     "arn:aws:iam::" + accountId + ":user/localrds-user");
             this.sts = new StsServer(store, clock, accountId, b.sessionDuration);
             started.add(sts);
+            faults.onStsOutage(o -> sts.outage(o == StsOutage.REFUSING, o == StsOutage.HANGING));
             sts.addRole(new StsServer.Role(defaultRoleArn, null));
             b.roles.forEach(sts::addRole);
 
@@ -120,7 +121,7 @@ public final class LocalRds implements AutoCloseable {
             }
             TokenVerifier verifier = new TokenVerifier(names, identityPort, region, b.maxClockSkew, store);
             GatewayContext ctx = new GatewayContext(engine, verifier, faults, clock, certificates, this::record,
-                    backend.host(), backend.port(), backend.passwords());
+                    backend.host(), backend.port(), backend.passwords(), backend.tls());
             if (engine == Engine.POSTGRESQL) {
                 this.gateway = new PgGateway(ctx, b.gatewayPort);
             } else {
@@ -389,6 +390,44 @@ public final class LocalRds implements AutoCloseable {
             }
         }
         return new Route("127.0.0.1", refusedPort);
+    }
+
+    /**
+     * Restarts the instance as RDS does on a reboot: open sessions are cut, connects are refused for
+     * {@code downtime}, then accepted again. Blocks until the instance is back. The backend server itself keeps
+     * running (it may be shared with other kits); the sessions end when the gateway cuts them.
+     *
+     * @param downtime how long connections are refused
+     */
+    public void restart(Duration downtime) {
+        if (Objects.requireNonNull(downtime, "downtime").isNegative()) {
+            throw new IllegalArgumentException("downtime must not be negative: " + downtime);
+        }
+        gateway.suspend();
+        try {
+            Thread.sleep(downtime.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                if (!closed) {
+                    gateway.resume();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot listen again on " + route(), e);
+            }
+        }
+        LOG.info("LocalRds restarted (down {} ms)", downtime.toMillis());
+    }
+
+    /** Cuts every open session (client and backend side); new connections are accepted at once. */
+    public void killSessions() {
+        gateway.cutSessions();
+    }
+
+    /** @return how many client sessions the gateway holds open now */
+    public int openSessions() {
+        return gateway.openSessions();
     }
 
     /** @return the kit's clock (the gateway adds {@link Faults#clockSkew()}) */

@@ -26,6 +26,13 @@ public enum RejectReason {
     SCOPE_DATE_MISMATCH,
     /** The signed host is not one of the endpoint's names. */
     WRONG_HOST,
+    /**
+     * Aurora: the signed host is a name of the same cluster that leads to another instance at this moment (a token
+     * for {@code instance-1} sent to {@code instance-2}, or for the cluster endpoint sent to a reader).
+     */
+    WRONG_INSTANCE,
+    /** IAM authentication rate limit: more new IAM logins per second than the configured ceiling. */
+    RATE_LIMITED,
     /** The signed port is not the endpoint's port (5432 or 3306, not the gateway's port). */
     WRONG_PORT,
     /** The credential scope names another region. */

@@ -124,4 +124,38 @@ class LocalStsTest {
     void credentials_toStringHidesTheSecret(LocalRds rds) {
         assertThat(rds.credentials().toString()).doesNotContain(rds.credentials().secretAccessKey());
     }
+
+    @Test
+    void stsRefusing_failsAssumeRoleWithAConnectError_thenRecovers(LocalRds rds) {
+        rds.faults().stsOutage(StsOutage.REFUSING);
+        try (StsClient sts = SdkTokens.sts(rds)) {
+            assertThatThrownBy(() -> sts.getCallerIdentity())
+                    .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class)
+                    .hasRootCauseInstanceOf(java.net.ConnectException.class);
+        }
+        rds.faults().stsOutage(StsOutage.NONE);
+        try (StsClient sts = SdkTokens.sts(rds)) {
+            assertThat(sts.getCallerIdentity().account()).isEqualTo("123456789012");
+        }
+    }
+
+    @Test
+    void stsHanging_acceptsButNeverAnswers_soTheCallTimesOut(LocalRds rds) {
+        rds.faults().stsOutage(StsOutage.HANGING);
+        try (StsClient sts = StsClient.builder().endpointOverride(rds.stsEndpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        SdkTokens.static_(rds)))
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMillis(800)))
+                .build()) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> sts.getCallerIdentity()).satisfies(e -> assertThat(e.getClass().getName())
+                    .contains("Timeout"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+        }
+        rds.faults().stsOutage(StsOutage.NONE);
+        try (StsClient sts = SdkTokens.sts(rds)) {
+            assertThat(sts.getCallerIdentity().account()).isEqualTo("123456789012");
+        }
+    }
 }

@@ -31,4 +31,19 @@ class MainTest {
         assertThat(Main.shellQuote("abc/DEF+0=")).isEqualTo("abc/DEF+0=");
         assertThat(Main.shellQuote("a b'c")).isEqualTo("'a b'\\''c'");
     }
+
+    @Test
+    void commands_restartKillSessionsStatus_andErrorsForTheRest(LocalRds rds) throws Exception {
+        assertThat(Main.command(rds, "status")).isEqualTo("ok status " + rds.identityHost() + "=available");
+        assertThat(Main.command(rds, "kill-sessions")).isEqualTo("ok kill-sessions");
+        assertThat(Main.command(rds, "restart")).isEqualTo("ok restart " + rds.identityHost());
+        assertThat(Main.command(rds, "restart " + rds.identityHost())).isEqualTo("ok restart " + rds.identityHost());
+        assertThat(Main.command(rds, "restart other.example.com"))
+                .startsWith("error restart: unknown instance 'other.example.com'");
+        assertThat(Main.command(rds, "failover")).isEqualTo("error unknown command 'failover': commands are "
+                + "restart [HOST], kill-sessions, status");
+        try (java.sql.Connection c = PgClients.connect(rds, SdkTokens.token(rds))) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
 }

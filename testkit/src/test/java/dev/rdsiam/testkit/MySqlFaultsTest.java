@@ -131,4 +131,39 @@ class MySqlFaultsTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1900),
                 Duration.ofSeconds(6));
     }
+
+    @Test
+    void iamRateLimit_failsLoginsAboveTheCeiling_with1045(LocalRds rds) throws Exception {
+        rds.faults().iamLoginsPerSecond(1);
+        String token = SdkTokens.token(rds);
+        try (Connection c = MySqlClients.connect(rds, token)) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+        assertThatThrownBy(() -> MySqlClients.connect(rds, token).close())
+                .isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getErrorCode()).isEqualTo(1045);
+                    assertThat(e.getMessage()).contains("Access denied for user 'iam_user'");
+                });
+        assertThat(rds.awaitLastAuthAttempt(Duration.ofSeconds(5)).reason()).isEqualTo(RejectReason.RATE_LIMITED);
+    }
+
+    @Test
+    void restart_andKillSessions_endOpenSessions_thenLoginsWorkAgain(LocalRds rds) throws Exception {
+        Connection first = MySqlClients.connect(rds, SdkTokens.token(rds));
+        rds.killSessions();
+        assertThatThrownBy(() -> first.createStatement().execute("SELECT 1")).isInstanceOf(SQLException.class);
+        first.close();
+        Connection second = MySqlClients.connect(rds, SdkTokens.token(rds));
+        java.util.concurrent.CompletableFuture<Void> restart = java.util.concurrent.CompletableFuture.runAsync(
+                () -> rds.restart(Duration.ofMillis(1000)));
+        Thread.sleep(300);
+        assertThatThrownBy(() -> second.createStatement().execute("SELECT 1")).isInstanceOf(SQLException.class);
+        second.close();
+        assertThatThrownBy(() -> MySqlClients.connect(rds, SdkTokens.token(rds)).close())
+                .isInstanceOf(SQLException.class).hasRootCauseInstanceOf(java.net.ConnectException.class);
+        restart.get();
+        try (Connection c = MySqlClients.connect(rds, SdkTokens.token(rds))) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
 }

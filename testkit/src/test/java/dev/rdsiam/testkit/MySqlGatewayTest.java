@@ -153,4 +153,14 @@ class MySqlGatewayTest {
         }
         assertThat(rds.lastAuthAttempt().accessKeyId()).isEqualTo(session.accessKeyId());
     }
+
+    @Test
+    void theServerSeesAnEncryptedSession_asOnRds(LocalRds rds) throws Exception {
+        try (java.sql.Connection c = MySqlClients.connect(rds, SdkTokens.token(rds));
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(2)).isNotBlank();
+        }
+    }
 }

@@ -149,4 +149,52 @@ class PostgresFaultsTest {
         assertThatThrownBy(() -> PgClients.connect(rds, token)).isInstanceOf(SQLException.class);
         assertThat(rds.awaitLastAuthAttempt(Duration.ofSeconds(5)).reason()).isEqualTo(RejectReason.SESSION_EXPIRED);
     }
+
+    @Test
+    void restart_cutsSessions_refusesForAWhile_thenAccepts(LocalRds rds) throws Exception {
+        Connection before = PgClients.connect(rds, SdkTokens.token(rds));
+        java.util.concurrent.CompletableFuture<Void> restart = java.util.concurrent.CompletableFuture.runAsync(
+                () -> rds.restart(Duration.ofMillis(1500)));
+        Thread.sleep(300);
+        assertThatThrownBy(() -> before.createStatement().execute("SELECT 1"))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).startsWith("08"));
+        before.close();
+        assertThatThrownBy(() -> PgClients.connect(rds, SdkTokens.token(rds)).close())
+                .isInstanceOf(SQLException.class).hasRootCauseInstanceOf(ConnectException.class);
+        restart.get();
+        try (Connection c = PgClients.connect(rds, SdkTokens.token(rds))) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
+
+    @Test
+    void killSessions_endsOpenSessions_newOnesAreAccepted(LocalRds rds) throws Exception {
+        Connection open = PgClients.connect(rds, SdkTokens.token(rds));
+        assertThat(rds.openSessions()).isPositive();
+        rds.killSessions();
+        assertThatThrownBy(() -> open.createStatement().execute("SELECT 1")).isInstanceOf(SQLException.class);
+        open.close();
+        try (Connection c = PgClients.connect(rds, SdkTokens.token(rds))) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
+
+    @Test
+    void iamRateLimit_failsLoginsAboveTheCeiling_withThePamError(LocalRds rds) throws Exception {
+        rds.faults().iamLoginsPerSecond(1);
+        String token = SdkTokens.token(rds);
+        try (Connection c = PgClients.connect(rds, token)) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+        assertThatThrownBy(() -> PgClients.connect(rds, token).close())
+                .isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getSQLState()).isEqualTo("28000");
+                    assertThat(e.getMessage()).contains("PAM authentication failed for user \"iam_user\"");
+                });
+        assertThat(rds.lastAuthAttempt().reason()).isEqualTo(RejectReason.RATE_LIMITED);
+        Thread.sleep(1100);
+        try (Connection c = PgClients.connect(rds, token)) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
 }

@@ -162,4 +162,15 @@ class PostgresGatewayTest {
         }
         assertThat(rds.lastAuthAttempt().sniHostName()).isEqualTo(rds.proxyHost());
     }
+
+    @Test
+    void theServerSeesAnEncryptedSession_asOnRds(LocalRds rds) throws Exception {
+        try (java.sql.Connection c = PgClients.connect(rds, SdkTokens.token(rds));
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("select ssl, version from pg_stat_ssl where pid = pg_backend_pid()")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean(1)).isTrue();
+            assertThat(rs.getString(2)).startsWith("TLSv1.");
+        }
+    }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real database server the gateway relays to, with an admin login. Provisions IAM-mapped users: each gets a
@@ -18,6 +19,7 @@ public final class BackendServer {
     private final String adminUser;
     private final String adminPassword;
     private final Map<String, String> passwords = new ConcurrentHashMap<>();
+    private final SSLContext tls;
 
     /**
      * Describes a server.
@@ -29,6 +31,22 @@ public final class BackendServer {
      * @param adminPassword admin password
      */
     public BackendServer(Engine engine, String host, int port, String adminUser, String adminPassword) {
+        this(engine, host, port, adminUser, adminPassword, null);
+    }
+
+    /**
+     * Describes a server the gateway reaches over TLS.
+     *
+     * @param engine        the engine
+     * @param host          host
+     * @param port          port
+     * @param adminUser     admin user
+     * @param adminPassword admin password
+     * @param tls           the client TLS context for the gateway's leg, or {@code null} for plain TCP
+     */
+    public BackendServer(Engine engine, String host, int port, String adminUser, String adminPassword,
+                         SSLContext tls) {
+        this.tls = tls;
         this.engine = engine;
         this.host = host;
         this.port = port;
@@ -59,6 +77,11 @@ public final class BackendServer {
     /** @return the admin password */
     public String adminPassword() {
         return adminPassword;
+    }
+
+    /** @return the client TLS context of the gateway's leg, or {@code null} for plain TCP */
+    public SSLContext tls() {
+        return tls;
     }
 
     /** @return the backend password per provisioned user (live view) */

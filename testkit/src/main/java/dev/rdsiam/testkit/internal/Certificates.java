@@ -58,13 +58,20 @@ public final class Certificates {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final X509Certificate caCertificate;
+    private final KeyPair caKeys;
+    private final X509Certificate otherCa;
+    private final KeyPair otherCaKeys;
+    private final KeyPair serverKeys;
+    private final String wrongName;
     private final Path caPemFile;
     private final Path trustStoreFile;
     private final KeyStore trustStore;
-    private final SSLContext valid;
-    private final SSLContext wrongHost;
-    private final SSLContext untrusted;
-    private final SSLContext expired;
+    private volatile Leaves leaves;
+
+    /** The four server contexts for one set of names. */
+    private record Leaves(List<String> names, SSLContext valid, SSLContext wrongHost, SSLContext untrusted,
+                          SSLContext expired) {
+    }
 
     /**
      * Generates everything and writes {@code ca.pem} and {@code truststore.p12} to {@code dir}.
@@ -76,24 +83,13 @@ public final class Certificates {
     public Certificates(Path dir, Collection<String> hostNames, String wrongName) {
         try {
             Instant now = Instant.now();
-            KeyPair caKeys = ecKeys();
+            caKeys = ecKeys();
             caCertificate = caCertificate("rdsiam-testkit Local Root CA", caKeys, now);
-            KeyPair serverKeys = ecKeys();
-            X509Certificate validCert = leaf(caCertificate, caKeys.getPrivate(), serverKeys, hostNames,
-                    now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
-            X509Certificate wrongCert = leaf(caCertificate, caKeys.getPrivate(), serverKeys, List.of(wrongName),
-                    now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
-            X509Certificate expiredCert = leaf(caCertificate, caKeys.getPrivate(), serverKeys, hostNames,
-                    now.minus(Duration.ofDays(730)), now.minus(Duration.ofDays(365)));
-            KeyPair otherCaKeys = ecKeys();
-            X509Certificate otherCa = caCertificate("rdsiam-testkit Untrusted Root CA", otherCaKeys, now);
-            X509Certificate untrustedCert = leaf(otherCa, otherCaKeys.getPrivate(), serverKeys, hostNames,
-                    now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
-
-            valid = serverContext(serverKeys.getPrivate(), validCert, caCertificate);
-            wrongHost = serverContext(serverKeys.getPrivate(), wrongCert, caCertificate);
-            expired = serverContext(serverKeys.getPrivate(), expiredCert, caCertificate);
-            untrusted = serverContext(serverKeys.getPrivate(), untrustedCert, otherCa);
+            serverKeys = ecKeys();
+            otherCaKeys = ecKeys();
+            otherCa = caCertificate("rdsiam-testkit Untrusted Root CA", otherCaKeys, now);
+            this.wrongName = wrongName;
+            leaves = issue(hostNames);
 
             caPemFile = dir.resolve("ca.pem");
             Files.writeString(caPemFile, pem(caCertificate), StandardCharsets.US_ASCII);
@@ -111,6 +107,69 @@ public final class Certificates {
         }
     }
 
+    private Certificates(Certificates ca, Collection<String> hostNames) {
+        this.caCertificate = ca.caCertificate;
+        this.caKeys = ca.caKeys;
+        this.otherCa = ca.otherCa;
+        this.otherCaKeys = ca.otherCaKeys;
+        this.wrongName = ca.wrongName;
+        this.caPemFile = ca.caPemFile;
+        this.trustStoreFile = ca.trustStoreFile;
+        this.trustStore = ca.trustStore;
+        try {
+            this.serverKeys = ecKeys();
+            this.leaves = issue(hostNames);
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+            throw new IllegalStateException("cannot issue a server certificate", e);
+        }
+    }
+
+    /**
+     * Certificates of another server (its own key) from the same local CA and CA files.
+     *
+     * @param hostNames the DNS names of its valid certificate
+     * @return the new set
+     */
+    public Certificates sibling(Collection<String> hostNames) {
+        return new Certificates(this, hostNames);
+    }
+
+    /**
+     * Issues new certificates (same key, same CA) for other names; the next TLS handshake presents them.
+     *
+     * @param hostNames the DNS names, the first one also the common name
+     */
+    public void reissue(Collection<String> hostNames) {
+        try {
+            leaves = issue(hostNames);
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+            throw new IllegalStateException("cannot issue a server certificate", e);
+        }
+    }
+
+    /** @return the DNS names of the valid certificate presented now */
+    public List<String> hostNames() {
+        return leaves.names();
+    }
+
+    private Leaves issue(Collection<String> hostNames)
+            throws GeneralSecurityException, OperatorCreationException, IOException {
+        Instant now = Instant.now();
+        X509Certificate validCert = leaf(caCertificate, caKeys.getPrivate(), serverKeys, hostNames,
+                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
+        X509Certificate wrongCert = leaf(caCertificate, caKeys.getPrivate(), serverKeys, List.of(wrongName),
+                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
+        X509Certificate expiredCert = leaf(caCertificate, caKeys.getPrivate(), serverKeys, hostNames,
+                now.minus(Duration.ofDays(730)), now.minus(Duration.ofDays(365)));
+        X509Certificate untrustedCert = leaf(otherCa, otherCaKeys.getPrivate(), serverKeys, hostNames,
+                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
+        return new Leaves(List.copyOf(hostNames),
+                serverContext(serverKeys.getPrivate(), validCert, caCertificate),
+                serverContext(serverKeys.getPrivate(), wrongCert, caCertificate),
+                serverContext(serverKeys.getPrivate(), untrustedCert, otherCa),
+                serverContext(serverKeys.getPrivate(), expiredCert, caCertificate));
+    }
+
     /**
      * The server-side TLS context for a certificate variant.
      *
@@ -118,15 +177,16 @@ public final class Certificates {
      * @return the context
      */
     public SSLContext serverContext(Variant variant) {
+        Leaves current = leaves;
         switch (variant) {
             case WRONG_HOST:
-                return wrongHost;
+                return current.wrongHost();
             case UNTRUSTED_CA:
-                return untrusted;
+                return current.untrusted();
             case EXPIRED:
-                return expired;
+                return current.expired();
             default:
-                return valid;
+                return current.valid();
         }
     }
 

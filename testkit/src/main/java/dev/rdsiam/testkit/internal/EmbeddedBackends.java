@@ -34,6 +34,8 @@ public final class EmbeddedBackends {
     private static DB mariadbProcess;
     private static Path mariadbDir;
     private static boolean hookInstalled;
+    private static BackendTls tls;
+    private static Path tlsDir;
 
     private EmbeddedBackends() {
     }
@@ -59,13 +61,35 @@ public final class EmbeddedBackends {
         return engine == Engine.POSTGRESQL ? postgresStartMillis : mariadbStartMillis;
     }
 
+    /**
+     * The certificate the embedded servers present to the gateway, made once per JVM.
+     *
+     * @return the backend TLS material
+     */
+    public static synchronized BackendTls tls() {
+        installHook();
+        if (tls == null) {
+            try {
+                tlsDir = Files.createTempDirectory("localrds-backend-tls-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            tls = new BackendTls(tlsDir);
+        }
+        return tls;
+    }
+
     private static BackendServer postgres() {
         if (postgres != null) {
             return postgres;
         }
         long start = System.nanoTime();
         try {
+            BackendTls certs = tls();
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setServerConfig("ssl", "on")
+                    .setServerConfig("ssl_cert_file", certs.certFile().toAbsolutePath().toString())
+                    .setServerConfig("ssl_key_file", certs.keyFile().toAbsolutePath().toString())
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("password_encryption", "scram-sha-256")
                     .setDataDirectoryCustomizer(dir -> {
@@ -89,7 +113,8 @@ public final class EmbeddedBackends {
                         + PgBackendClient.literal(adminPassword));
             }
             postgresProcess = pg;
-            postgres = new BackendServer(Engine.POSTGRESQL, "127.0.0.1", pg.getPort(), ADMIN, adminPassword);
+            postgres = new BackendServer(Engine.POSTGRESQL, "127.0.0.1", pg.getPort(), ADMIN, adminPassword,
+                    certs.clientContext());
             postgresStartMillis = (System.nanoTime() - start) / 1_000_000;
             LOG.info("embedded PostgreSQL started on 127.0.0.1:{} in {} ms", pg.getPort(), postgresStartMillis);
             return postgres;
@@ -125,9 +150,11 @@ public final class EmbeddedBackends {
             config.addArg("--user=root");
             config.addArg("--bind-address=127.0.0.1");
             config.addArg("--skip-name-resolve");
-            // the gateway reaches the backend over plain TCP; without this, MariaDB 11.4 generates a self-signed
-            // certificate at every start, which costs about 20 s of CPU on a small machine
-            config.addArg("--skip-ssl");
+            // the gateway's leg is TLS with the kit's backend certificate; without one, MariaDB 11.4 generates a
+            // self-signed certificate at every start, which costs about 20 s of CPU on a small machine
+            BackendTls certs = tls();
+            config.addArg("--ssl-cert=" + certs.certFile().toAbsolutePath());
+            config.addArg("--ssl-key=" + certs.keyFile().toAbsolutePath());
             config.addArg("--connect-timeout=120");
             config.addArg("--max-connections=500");
             config.addArg("--init-file=" + initFile);
@@ -135,7 +162,8 @@ public final class EmbeddedBackends {
             db.start();
             mariadbProcess = db;
             int port = db.getConfiguration().getPort();
-            mariadb = new BackendServer(Engine.MYSQL, "127.0.0.1", port, ADMIN, adminPassword);
+            mariadb = new BackendServer(Engine.MYSQL, "127.0.0.1", port, ADMIN, adminPassword,
+                    certs.clientContext());
             mariadbStartMillis = (System.nanoTime() - start) / 1_000_000;
             LOG.info("embedded MariaDB started on 127.0.0.1:{} in {} ms", port, mariadbStartMillis);
             return mariadb;
@@ -178,6 +206,12 @@ public final class EmbeddedBackends {
 
     /** Stops the shared servers now (a later {@link #get} starts them again). */
     public static synchronized void stopAll() {
+        // first: cheap, and the servers have read the files at start (a slow stop below may be cut short)
+        if (tlsDir != null) {
+            deleteRecursively(tlsDir);
+            tlsDir = null;
+            tls = null;
+        }
         if (mariadbProcess != null) {
             try {
                 mariadbProcess.stop();
@@ -200,5 +234,6 @@ public final class EmbeddedBackends {
             postgresProcess = null;
             postgres = null;
         }
+
     }
 }

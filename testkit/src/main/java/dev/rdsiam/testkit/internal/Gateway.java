@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,8 +33,10 @@ public abstract class Gateway implements Closeable {
 
     /** Shared state. */
     protected final GatewayContext ctx;
-    private final ServerSocket server;
+    private volatile ServerSocket server;
+    private final int port;
     private final ExecutorService pool;
+    private final ArrayDeque<Long> recentLogins = new ArrayDeque<>();
     /** Per connection: the sockets to close when it ends (client, its TLS layer, backend). */
     private final Set<Set<Closeable>> connections = ConcurrentHashMap.newKeySet();
     private static final ThreadLocal<Set<Closeable>> CURRENT = new ThreadLocal<>();
@@ -48,9 +51,8 @@ public abstract class Gateway implements Closeable {
      */
     protected Gateway(GatewayContext ctx, int port) throws IOException {
         this.ctx = ctx;
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        this.server = bind(port);
+        this.port = server.getLocalPort();
         int poolId = POOLS.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
         ThreadFactory factory = r -> {
@@ -60,18 +62,91 @@ public abstract class Gateway implements Closeable {
             return t;
         };
         this.pool = Executors.newCachedThreadPool(factory);
-        pool.execute(this::acceptLoop);
+        ServerSocket first = server;
+        pool.execute(() -> acceptLoop(first));
     }
 
-    /** @return the bound port */
+    private static ServerSocket bind(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        return socket;
+    }
+
+    /** @return the bound port (kept while {@link #suspend() suspended}) */
     public int port() {
-        return server.getLocalPort();
+        return port;
     }
 
-    private void acceptLoop() {
-        while (!closed) {
+    /** @return whether the gateway is listening (not suspended, not closed) */
+    public boolean listening() {
+        return server != null && !closed;
+    }
+
+    /**
+     * Stops listening (connects are refused) and cuts every open session, as a crashed or restarting server does.
+     * {@link #resume()} listens again on the same port.
+     */
+    public synchronized void suspend() {
+        ServerSocket current = server;
+        server = null;
+        closeQuietly(current);
+        cutSessions();
+    }
+
+    /**
+     * Listens again on the same port after {@link #suspend()}.
+     *
+     * @throws IOException if the port cannot be bound again
+     */
+    public synchronized void resume() throws IOException {
+        if (closed || server != null) {
+            return;
+        }
+        ServerSocket next = bind(port);
+        server = next;
+        pool.execute(() -> acceptLoop(next));
+    }
+
+    /** Closes every open session (client and backend sockets); the listener stays. */
+    public void cutSessions() {
+        for (Set<Closeable> connection : connections) {
+            connection.forEach(Gateway::closeQuietly);
+        }
+    }
+
+    /** @return how many sessions are open now */
+    public int openSessions() {
+        return connections.size();
+    }
+
+    /**
+     * Counts a login against the IAM authentication rate limit of {@link dev.rdsiam.testkit.Faults}.
+     *
+     * @return whether the login is above the ceiling and must fail
+     */
+    boolean overIamRateLimit() {
+        int ceiling = ctx.faults().iamLoginsPerSecond();
+        if (ceiling <= 0) {
+            return false;
+        }
+        long now = System.nanoTime();
+        synchronized (recentLogins) {
+            while (!recentLogins.isEmpty() && now - recentLogins.peekFirst() >= 1_000_000_000L) {
+                recentLogins.removeFirst();
+            }
+            if (recentLogins.size() >= ceiling) {
+                return true;
+            }
+            recentLogins.addLast(now);
+            return false;
+        }
+    }
+
+    private void acceptLoop(ServerSocket listener) {
+        while (!closed && !listener.isClosed()) {
             try {
-                Socket socket = server.accept();
+                Socket socket = listener.accept();
                 socket.setTcpNoDelay(true);
                 Set<Closeable> connection = ConcurrentHashMap.newKeySet();
                 connection.add(socket);
@@ -91,7 +166,7 @@ public abstract class Gateway implements Closeable {
                     }
                 });
             } catch (IOException e) {
-                if (!closed) {
+                if (!closed && !listener.isClosed()) {
                     LOG.warn("accept failed on port {}: {}", port(), e.toString());
                 }
             }
@@ -211,9 +286,7 @@ public abstract class Gateway implements Closeable {
     public void close() {
         closed = true;
         closeQuietly(server);
-        for (Set<Closeable> connection : connections) {
-            connection.forEach(Gateway::closeQuietly);
-        }
+        cutSessions();
         pool.shutdownNow();
     }
 }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * Everything a gateway needs, shared with the kit.
@@ -20,6 +21,7 @@ import java.util.function.Consumer;
  * @param backendHost     backend host
  * @param backendPort     backend port
  * @param backendPasswords backend password per mapped user
+ * @param backendTls      the client TLS context of the leg to the backend, or {@code null} for plain TCP
  */
 public record GatewayContext(
         Engine engine,
@@ -30,7 +32,8 @@ public record GatewayContext(
         Consumer<AuthAttempt> recorder,
         String backendHost,
         int backendPort,
-        Map<String, String> backendPasswords) {
+        Map<String, String> backendPasswords,
+        SSLContext backendTls) {
 
     /** @return the gateway's current time: the kit clock plus the skew fault */
     public Instant now() {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import javax.crypto.Cipher;
+import javax.net.ssl.SSLContext;
 
 /**
  * A minimal MySQL/MariaDB client: handshake without TLS (mysql_native_password, caching_sha2_password with
@@ -61,9 +62,12 @@ public final class MySqlBackendClient implements Closeable {
                            String plugin) {
     }
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private SSLContext tls;
+    private String host;
+    private int port;
     private Greeting greeting;
     private int capabilities;
     private byte[] okPayload;
@@ -84,12 +88,31 @@ public final class MySqlBackendClient implements Closeable {
      * @throws IOException on failure ({@link ServerError} if the server greets with an error)
      */
     public static MySqlBackendClient connect(String host, int port, int timeoutMillis) throws IOException {
+        return connect(host, port, timeoutMillis, null);
+    }
+
+    /**
+     * Connects and reads the server greeting; {@link #login} must follow and switches to TLS first if a context
+     * is given and the server offers it.
+     *
+     * @param host          the server host
+     * @param port          the server port
+     * @param timeoutMillis connect and read timeout until the login ends
+     * @param tls           the client TLS context, or {@code null} for plain TCP
+     * @return the connection
+     * @throws IOException on failure ({@link ServerError} if the server greets with an error)
+     */
+    public static MySqlBackendClient connect(String host, int port, int timeoutMillis,
+                                             SSLContext tls) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
             socket.setSoTimeout(timeoutMillis);
             MySqlBackendClient client = new MySqlBackendClient(socket);
+            client.tls = tls;
+            client.host = host;
+            client.port = port;
             MySqlWire.Packet first = MySqlWire.read(client.in);
             if (first.header() == 0xff) {
                 throw new ServerError(first.payload());
@@ -159,6 +182,16 @@ public final class MySqlBackendClient implements Closeable {
         } else {
             caps &= ~MySqlWire.CLIENT_CONNECT_WITH_DB;
         }
+        int seq = 1;
+        if (tls != null && (greeting.capabilities() & MySqlWire.CLIENT_SSL) != 0) {
+            caps |= MySqlWire.CLIENT_SSL;
+            MySqlWire.write(out, seq++, new MySqlWire.Builder().int4(caps).int4(maxPacket).int1(charset & 0xff)
+                    .zeros(23).bytes());
+            Socket secure = BackendTls.upgrade(tls, socket, host, port);
+            socket = secure;
+            in = new BufferedInputStream(secure.getInputStream(), 16384);
+            out = secure.getOutputStream();
+        }
         capabilities = caps;
         String plugin = greeting.plugin() == null ? "mysql_native_password" : greeting.plugin();
         byte[] auth = authResponse(plugin, password, greeting.seed());
@@ -173,7 +206,6 @@ public final class MySqlBackendClient implements Closeable {
             response.cstring(database);
         }
         response.cstring(plugin);
-        int seq = 1;
         MySqlWire.write(out, seq, response.bytes());
         byte[] seed = greeting.seed();
         while (true) {

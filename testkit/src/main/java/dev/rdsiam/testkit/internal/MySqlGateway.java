@@ -27,6 +27,7 @@ public final class MySqlGateway extends Gateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(MySqlGateway.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private volatile boolean readOnlySessions;
 
     /** What the gateway can offer a client when the backend supports it too. */
     private static final int RELAYABLE = MySqlWire.CLIENT_LONG_PASSWORD | MySqlWire.CLIENT_FOUND_ROWS
@@ -88,7 +89,8 @@ public final class MySqlGateway extends Gateway {
         };
         MySqlBackendClient backend;
         try {
-            backend = MySqlBackendClient.connect(ctx.backendHost(), ctx.backendPort(), HANDSHAKE_TIMEOUT_MILLIS);
+            backend = MySqlBackendClient.connect(ctx.backendHost(), ctx.backendPort(), HANDSHAKE_TIMEOUT_MILLIS,
+                    ctx.backendTls());
         } catch (MySqlBackendClient.ServerError e) {
             attempt.reject(RejectReason.ABORTED);
             MySqlWire.write(rawOut, 0, e.payload());
@@ -213,6 +215,11 @@ public final class MySqlGateway extends Gateway {
             MySqlWire.write(out, seq, MySqlWire.err(1045, "28000", denied));
             return false;
         }
+        if (overIamRateLimit()) {
+            attempt.reject(RejectReason.RATE_LIMITED);
+            MySqlWire.write(out, seq, MySqlWire.err(1045, "28000", denied));
+            return false;
+        }
         TokenVerifier.Result result = ctx.verifier().verify(token, response.user, ctx.now());
         attempt.accessKeyId = result.accessKeyId();
         if (!result.accepted()) {
@@ -235,9 +242,22 @@ public final class MySqlGateway extends Gateway {
             MySqlWire.write(out, seq, e.payload());
             return false;
         }
+        if (readOnlySessions) {
+            backend.query("SET SESSION TRANSACTION READ ONLY");
+        }
         MySqlWire.write(out, seq, backend.okPayload());
         relay(client, in, out, backend.socket(), backend.in(), backend.out());
         return true;
+    }
+
+    /**
+     * Makes every session logged in from now on read-only ({@code SET SESSION TRANSACTION READ ONLY} before the
+     * client gets its OK), for an Aurora reader in front of a shared server.
+     *
+     * @param on whether new sessions are read-only
+     */
+    public void readOnlySessions(boolean on) {
+        this.readOnlySessions = on;
     }
 
     /** The fields of a HandshakeResponse41. */

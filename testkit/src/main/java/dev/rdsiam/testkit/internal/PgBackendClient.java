@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import javax.net.ssl.SSLContext;
 
 /**
  * A minimal PostgreSQL client: logs in (trust, cleartext, md5 or SCRAM-SHA-256) and runs simple queries.
@@ -49,9 +50,9 @@ public final class PgBackendClient implements Closeable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     private PgBackendClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -74,12 +75,46 @@ public final class PgBackendClient implements Closeable {
      */
     public static PgBackendClient login(String host, int port, String user, String password,
                                         Map<String, String> params, int timeoutMillis) throws IOException {
+        return login(host, port, user, password, params, timeoutMillis, null);
+    }
+
+    /**
+     * Connects, asks for TLS if a context is given (and goes on in plain text if the server declines), and
+     * authenticates.
+     *
+     * @param host     backend host
+     * @param port     backend port
+     * @param user     user
+     * @param password password (may be {@code null} for trust)
+     * @param params   further startup parameters (database, client_encoding...)
+     * @param timeoutMillis connect and read timeout for the login
+     * @param tls      the client TLS context, or {@code null} for plain TCP
+     * @return the connection
+     * @throws IOException on failure; {@link ServerError} when the backend refused
+     */
+    public static PgBackendClient login(String host, int port, String user, String password,
+                                        Map<String, String> params, int timeoutMillis,
+                                        SSLContext tls) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
             socket.setSoTimeout(timeoutMillis);
             PgBackendClient client = new PgBackendClient(socket);
+            if (tls != null) {
+                client.out.write(new PgWire.Builder().int32(8).int32(PgWire.SSL_REQUEST).bytes());
+                client.out.flush();
+                int answer = client.in.read();
+                if (answer == 'S') {
+                    Socket secure = BackendTls.upgrade(tls, socket, host, port);
+                    socket = secure;
+                    client.socket = secure;
+                    client.in = new BufferedInputStream(secure.getInputStream(), 16384);
+                    client.out = secure.getOutputStream();
+                } else if (answer != 'N') {
+                    throw new IOException("unexpected answer " + answer + " to SSLRequest from the backend");
+                }
+            }
             Map<String, String> startup = new LinkedHashMap<>();
             startup.put("user", user);
             startup.putAll(params);

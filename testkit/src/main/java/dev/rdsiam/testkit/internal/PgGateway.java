@@ -154,6 +154,11 @@ public final class PgGateway extends Gateway {
             pamFailed(out, user);
             return;
         }
+        if (overIamRateLimit()) {
+            attempt.reject(RejectReason.RATE_LIMITED);
+            pamFailed(out, user);
+            return;
+        }
         TokenVerifier.Result result = ctx.verifier().verify(token, user, ctx.now());
         attempt.accessKeyId = result.accessKeyId();
         if (!result.accepted()) {
@@ -173,7 +178,7 @@ public final class PgGateway extends Gateway {
         PgBackendClient backend;
         try {
             backend = PgBackendClient.login(ctx.backendHost(), ctx.backendPort(), user,
-                    ctx.backendPasswords().get(user), forward, HANDSHAKE_TIMEOUT_MILLIS);
+                    ctx.backendPasswords().get(user), forward, HANDSHAKE_TIMEOUT_MILLIS, ctx.backendTls());
         } catch (PgBackendClient.ServerError e) {
             LOG.warn("backend refused the mapped user {}: {}", user, e.getMessage());
             out.write(e.framed());

@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -58,7 +59,11 @@ public final class StsServer implements Closeable {
     private final String accountId;
     private final Duration defaultDuration;
     private final Map<String, Role> roles = new ConcurrentHashMap<>();
-    private final HttpServer server;
+    private HttpServer server;
+    private final int port;
+    private final Object hangLock = new Object();
+    private volatile boolean hanging;
+    private volatile boolean closed;
     private final ExecutorService executor;
     private volatile Duration forcedDuration;
 
@@ -77,20 +82,53 @@ public final class StsServer implements Closeable {
         this.clock = clock;
         this.accountId = accountId;
         this.defaultDuration = defaultDuration;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "localrds-sts-" + THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = listen(0);
+        this.port = server.getAddress().getPort();
+    }
+
+    private HttpServer listen(int onPort) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 50);
+        http.setExecutor(executor);
+        http.createContext("/", this::handle);
+        http.start();
+        return http;
     }
 
     /** @return {@code http://127.0.0.1:PORT} */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /**
+     * Switches an outage on or off: refusing (nothing listens on the port) or hanging (requests are read and
+     * never answered).
+     *
+     * @param refusing whether to stop listening
+     * @param hang     whether to leave requests unanswered
+     */
+    public synchronized void outage(boolean refusing, boolean hang) {
+        if (closed) {
+            return;
+        }
+        synchronized (hangLock) {
+            hanging = hang;
+            hangLock.notifyAll();
+        }
+        if (refusing && server != null) {
+            server.stop(0);
+            server = null;
+        } else if (!refusing && server == null) {
+            try {
+                server = listen(port);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot listen again on the STS port " + port, e);
+            }
+        }
     }
 
     /**
@@ -116,6 +154,20 @@ public final class StsServer implements Closeable {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
+            }
+            if (hanging) {
+                synchronized (hangLock) {
+                    while (hanging && !closed) {
+                        try {
+                            hangLock.wait(1000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+                // the caller has given up by now; an answer would be read as from a later request
+                return;
             }
             String requestId = UUID.randomUUID().toString();
             if (!"POST".equals(exchange.getRequestMethod()) && !"GET".equals(exchange.getRequestMethod())) {
@@ -386,8 +438,15 @@ public final class StsServer implements Closeable {
     }
 
     @Override
-    public void close() {
-        server.stop(0);
+    public synchronized void close() {
+        closed = true;
+        synchronized (hangLock) {
+            hanging = false;
+            hangLock.notifyAll();
+        }
+        if (server != null) {
+            server.stop(0);
+        }
         executor.shutdownNow();
     }
 }

@@ -34,7 +34,8 @@ public final class TokenVerifier {
         }
     }
 
-    private final Set<String> hosts;
+    private volatile Set<String> hosts;
+    private volatile Set<String> siblingHosts = Set.of();
     private final int port;
     private final String region;
     private final Duration maxSkew;
@@ -51,12 +52,33 @@ public final class TokenVerifier {
      */
     public TokenVerifier(Collection<String> hosts, int port, String region, Duration maxSkew,
                          CredentialStore credentials) {
-        this.hosts = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        this.hosts.addAll(hosts);
+        this.hosts = caseInsensitive(hosts);
         this.port = port;
         this.region = region;
         this.maxSkew = maxSkew;
         this.credentials = credentials;
+    }
+
+    /**
+     * Replaces the names tokens may be signed for (an Aurora instance gains and loses the cluster and reader names
+     * as its role changes).
+     *
+     * @param hosts    the names that lead to this endpoint now
+     * @param siblings further names of the same cluster that lead elsewhere now: a token for one of them is
+     *                 refused as {@link RejectReason#WRONG_INSTANCE} rather than {@link RejectReason#WRONG_HOST}
+     */
+    public void hosts(Collection<String> hosts, Collection<String> siblings) {
+        Set<String> own = caseInsensitive(hosts);
+        Set<String> others = caseInsensitive(siblings);
+        others.removeAll(own);
+        this.siblingHosts = others;
+        this.hosts = own;
+    }
+
+    private static Set<String> caseInsensitive(Collection<String> names) {
+        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(names);
+        return set;
     }
 
     /**
@@ -120,8 +142,10 @@ public final class TokenVerifier {
         if (colon <= 0) {
             return new Result(RejectReason.WRONG_PORT, accessKeyId);
         }
-        if (!hosts.contains(hostPort.substring(0, colon))) {
-            return new Result(RejectReason.WRONG_HOST, accessKeyId);
+        String signedHost = hostPort.substring(0, colon);
+        if (!hosts.contains(signedHost)) {
+            return new Result(siblingHosts.contains(signedHost) ? RejectReason.WRONG_INSTANCE
+                    : RejectReason.WRONG_HOST, accessKeyId);
         }
         if (!String.valueOf(port).equals(hostPort.substring(colon + 1))) {
             return new Result(RejectReason.WRONG_PORT, accessKeyId);
