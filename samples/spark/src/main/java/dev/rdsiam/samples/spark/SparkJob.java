@@ -84,6 +84,15 @@ public final class SparkJob {
             out.println("error: --engine is '" + engine + "': use --engine=postgresql or --engine=mysql");
             return 2;
         }
+        try {
+            // every number checked before anything starts or connects
+            for (String key : List.of("rows", "numPartitions", "fetchsize", "batchsize")) {
+                positive(flags, key, 1);
+            }
+        } catch (IllegalArgumentException e) {
+            out.println("error: " + e.getMessage());
+            return 2;
+        }
         LocalRds local = null;
         try {
             Endpoint ep;
@@ -95,7 +104,7 @@ public final class SparkJob {
                 local = LocalRds.builder().engine(engine.equals("mysql") ? dev.rdsiam.testkit.Engine.MYSQL
                         : dev.rdsiam.testkit.Engine.POSTGRESQL).start();
                 ep = Endpoint.of(local);
-                int rows = Integer.parseInt(flags.getOrDefault("rows", "100000"));
+                int rows = positive(flags, "rows", 100_000);
                 DemoSales.create(ep, rows);
                 out.printf("Demo table sales: %,d rows.%n", rows);
             }
@@ -119,7 +128,7 @@ public final class SparkJob {
         String groupBy = flags.getOrDefault("groupBy", "region");
         String sum = flags.getOrDefault("sum", "amount");
         String target = flags.getOrDefault("target", table + "_by_" + groupBy);
-        int partitions = Integer.parseInt(flags.getOrDefault("numPartitions", "4"));
+        int partitions = positive(flags, "numPartitions", 4);
         SparkSession spark = SparkSession.builder().appName("rdsiam-spark-sample")
                 .master(flags.getOrDefault("master", "local[" + partitions + "]"))
                 .config("spark.ui.enabled", "false")
@@ -170,6 +179,22 @@ public final class SparkJob {
         } finally {
             spark.stop();
         }
+    }
+
+    private static int positive(Map<String, String> flags, String key, int dflt) {
+        String v = flags.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--" + key + " is '" + v + "': use a whole number above 0");
     }
 
     /** The demo data for offline runs. */

@@ -43,4 +43,14 @@ class SparkJobTest {
         assertThat(bytes.toString(StandardCharsets.UTF_8))
                 .contains("--engine is 'oracle': use --engine=postgresql or --engine=mysql");
     }
+
+    @Test
+    void badNumber_namesTheFlagAndTheFix() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = SparkJob.run(new String[] {"--numPartitions=eight"}, Map.of("RDSIAM_HOST", "127.0.0.1",
+                "RDSIAM_DATABASE", "orders"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .contains("--numPartitions is 'eight': use a whole number above 0");
+    }
 }
