@@ -148,7 +148,8 @@ public abstract class RdsIamDialect extends JdbcDialect {
             try {
                 c = driver.connect(options.url(), props);
             } catch (SQLException e) {
-                throw new IllegalStateException(e.getMessage(), e);
+                // unchanged, as Spark's own factory lets it through (Scala has no checked exceptions)
+                throw RdsIamDialect.<RuntimeException>rethrow(e);
             }
             if (c == null) {
                 throw new IllegalArgumentException("The driver " + driverClass + " could not open a JDBC connection. "
@@ -156,6 +157,11 @@ public abstract class RdsIamDialect extends JdbcDialect {
             }
             return c;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T rethrow(Throwable t) throws T {
+        throw (T) t;
     }
 
     // ---- everything else: Spark's dialect for the engine -------------------------------------------------------

@@ -300,6 +300,37 @@ class SparkJdbcTest {
                 .allSatisfy(a -> assertThat(a.accepted()).isTrue());
     }
 
+    @Order(3)
+    @Test
+    void rejectedLogin_failsTheJob_withTheDriversSqlException_andNoSecret() {
+        Kit k = pgKit;
+        Dataset<Row> df = readSales(k);
+        k.rds().faults().rejectAllTokens(true);
+        Throwable failure;
+        try {
+            failure = org.assertj.core.api.Assertions.catchThrowable(() -> df.count());
+        } finally {
+            k.rds().faults().rejectAllTokens(false);
+        }
+        assertThat(failure).isNotNull();
+        Throwable t = failure;
+        SQLException sql = null;
+        while (t != null && sql == null) {
+            if (t instanceof SQLException e) {
+                sql = e;
+            }
+            t = t.getCause();
+        }
+        assertThat((Throwable) sql).as("the driver's SQLException, as Spark's own factory would pass it").isNotNull();
+        assertThat(sql.getSQLState()).as("an authentication failure").startsWith("28");
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = failure; c != null; c = c.getCause()) {
+            all.append(c).append('\n');
+        }
+        assertThat(all.toString()).doesNotContain(k.secret());
+        assertThat(TOKEN.matcher(all).find()).isFalse();
+    }
+
     // ---- the dialect: types, quoting, fetching --------------------------------------------------------------
 
     private Dataset<Row> readKinds(Kit k, String table) {
