@@ -506,6 +506,52 @@ class SparkJdbcTest {
         assertThat(TOKEN.matcher(plan + formatted).find()).isFalse();
     }
 
+    @Order(11)
+    @Test
+    void writeCommandAsSparkShowsIt_redactsOurKeys() throws Exception {
+        Kit k = pgKit;
+        java.util.concurrent.CompletableFuture<String> plan = new java.util.concurrent.CompletableFuture<>();
+        org.apache.spark.sql.util.QueryExecutionListener listener =
+                new org.apache.spark.sql.util.QueryExecutionListener() {
+                    @Override
+                    public void onSuccess(String f, org.apache.spark.sql.execution.QueryExecution qe, long ns) {
+                        String text = qe.toString();
+                        if (text.contains("SaveIntoDataSourceCommand")) {
+                            plan.complete(text);
+                        }
+                    }
+
+                    @Override
+                    public void onFailure(String f, org.apache.spark.sql.execution.QueryExecution qe, Exception e) {
+                        plan.completeExceptionally(e);
+                    }
+                };
+        spark.listenerManager().register(listener);
+        String text;
+        try {
+            readKinds(k, "kinds").write().mode(SaveMode.Overwrite).jdbc(k.url(), "kinds_plan", k.props());
+            text = plan.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            spark.listenerManager().unregister(listener);
+        }
+        // what the SQL tab and the event log show for the write (option keys in lower case): the keys, not the values
+        assertThat(text).contains("SaveIntoDataSourceCommand")
+                .contains("rdsiam.secretaccesskey -> *********(redacted)")
+                .contains("rdsiam.accesskeyid -> *********(redacted)")
+                .contains("url -> *********(redacted)")
+                .doesNotContain(k.secret()).doesNotContain(k.rds().credentials().accessKeyId());
+        assertThat(TOKEN.matcher(text).find()).isFalse();
+
+        // the same rule for the session token and the key id, which this run does not use
+        Map<String, String> opts = Map.of("rdsiam.sessionToken", "IQoJb3JpZ2luX2VjEXAMPLETOKEN",
+                "rdsiam.accessKeyId", "AKIAIOSFODNN7EXAMPLE", "rdsiam.region", "eu-west-1");
+        Map<String, String> shown = CollectionConverters.asJava(org.apache.spark.sql.internal.SQLConf.get()
+                .redactOptions(scala.collection.immutable.Map$.MODULE$.from(CollectionConverters.asScala(opts))));
+        assertThat(shown).containsEntry("rdsiam.sessionToken", "*********(redacted)")
+                .containsEntry("rdsiam.accessKeyId", "*********(redacted)")
+                .containsEntry("rdsiam.region", "eu-west-1");
+    }
+
     @Order(100)
     @Test
     void theWholeSparkLog_carriesNoTokenOrSecret() throws IOException {
