@@ -84,7 +84,9 @@ public final class CredentialsSource implements AutoCloseable {
                     .refreshRequest(request.build())
                     .asyncCredentialUpdateEnabled(false)
                     .build();
-            provider = new AssumeRole(assume, role.roleArn(), role.externalId().isPresent());
+            String endpoint = config.stsEndpoint().map(URI::toString)
+                    .orElse("https://sts." + config.stsRegion() + ".amazonaws.com");
+            provider = new AssumeRole(assume, role.roleArn(), role.externalId().isPresent(), endpoint);
             owned.add(0, assume);
             owned.add(1, client);
         }
@@ -96,11 +98,13 @@ public final class CredentialsSource implements AutoCloseable {
         private final AwsCredentialsProvider delegate;
         private final String roleArn;
         private final boolean externalId;
+        private final String endpoint;
 
-        AssumeRole(AwsCredentialsProvider delegate, String roleArn, boolean externalId) {
+        AssumeRole(AwsCredentialsProvider delegate, String roleArn, boolean externalId, String endpoint) {
             this.delegate = delegate;
             this.roleArn = roleArn;
             this.externalId = externalId;
+            this.endpoint = endpoint;
         }
 
         @Override
@@ -114,7 +118,28 @@ public final class CredentialsSource implements AutoCloseable {
                         + code + ": " + detail + "): check that the source credentials may call sts:AssumeRole on "
                         + "this role and that the role's trust policy accepts them"
                         + (externalId ? " with this external id" : " (does it require an external id?)"), e);
+            } catch (SdkClientException e) {
+                if (!unreachable(e)) {
+                    throw e;
+                }
+                throw SdkClientException.create("STS at " + endpoint + " could not be reached for AssumeRole of "
+                        + roleArn + " (" + e.getMessage() + "): new tokens need fresh role credentials; check that "
+                        + "this machine reaches STS (security group, NACL, proxy, a VPC interface endpoint for STS, "
+                        + "rdsiam.stsEndpoint and rdsiam.stsRegion); tokens already minted keep serving until they "
+                        + "expire", e);
             }
+        }
+
+        private static boolean unreachable(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.io.IOException) {
+                    return true;
+                }
+                if (t.getCause() == t) {
+                    break;
+                }
+            }
+            return false;
         }
 
         @Override
