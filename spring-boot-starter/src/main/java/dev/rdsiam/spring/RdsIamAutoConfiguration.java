@@ -5,9 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.rdsiam.RdsIam;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.RdsIamProperty;
+import dev.rdsiam.Redaction;
 import dev.rdsiam.jdbc.RdsIamDriver;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -92,6 +95,11 @@ public final class RdsIamAutoConfiguration {
                     + "rdsiam-spring-boot-starter the pool takes connections from the IAM DataSource: remove "
                     + "spring.datasource.driver-class-name");
         }
+        String rdsiamUser = props.get(RdsIamProperty.USER).orElse(null);
+        if (rdsiamUser != null && username != null && !username.isEmpty() && !rdsiamUser.equals(username)) {
+            throw new IllegalArgumentException("spring.datasource.username and rdsiam.user name different users: "
+                    + "set one of them" + props.originsOf(RdsIamProperty.USER.prefixedKey()));
+        }
         HikariConfig bound = new HikariConfig();
         bindHikari(environment, bound);
         Properties hikariProps = bound.getDataSourceProperties();
@@ -105,11 +113,17 @@ public final class RdsIamAutoConfiguration {
                 }
                 Properties info = new Properties();
                 info.putAll(hikariProps);
-                props.values().forEach((p, v) -> info.setProperty(p.prefixedKey(), v));
+                props.values().forEach((p, v) -> {
+                    if (!URL_KEYS.contains(p)) {
+                        info.setProperty(p.prefixedKey(), v);
+                    }
+                });
                 if (username != null && !username.isEmpty()) {
                     info.setProperty("user", username);
                 }
-                b = RdsIamConfig.fromUrl(url, info).toBuilder();
+                RdsIamConfig fromUrl = RdsIamConfig.fromUrl(url, info);
+                checkAgreesWithUrl(props, fromUrl);
+                b = fromUrl.toBuilder();
             } else {
                 b = RdsIamConfig.builder();
                 for (String k : hikariProps.stringPropertyNames()) {
@@ -136,6 +150,42 @@ public final class RdsIamAutoConfiguration {
             IllegalArgumentException located = new IllegalArgumentException(e.getMessage() + where);
             located.setStackTrace(e.getStackTrace());
             throw located;
+        }
+    }
+
+    /**
+     * The keys a {@code jdbc:rdsiam:} URL carries itself. The same keys in the environment (for example
+     * {@code RDSIAM_HOST}, which a placeholder in the URL may read too) must agree with the URL.
+     */
+    private static final Set<RdsIamProperty> URL_KEYS = EnumSet.of(RdsIamProperty.ENGINE, RdsIamProperty.HOST,
+            RdsIamProperty.PORT, RdsIamProperty.DATABASE);
+
+    private static void checkAgreesWithUrl(RdsIamProperties props, RdsIamConfig fromUrl) {
+        for (RdsIamProperty p : URL_KEYS) {
+            String given = props.get(p).orElse(null);
+            if (given == null) {
+                continue;
+            }
+            String inUrl;
+            switch (p) {
+                case ENGINE:
+                    inUrl = fromUrl.engine().key();
+                    break;
+                case HOST:
+                    inUrl = fromUrl.host();
+                    break;
+                case PORT:
+                    inUrl = String.valueOf(fromUrl.port());
+                    break;
+                default:
+                    inUrl = fromUrl.database().orElse("");
+                    break;
+            }
+            if (!given.trim().equalsIgnoreCase(inUrl)) {
+                throw new IllegalArgumentException(p.prefixedKey() + " is " + Redaction.quote(given) + " but "
+                        + "spring.datasource.url says " + Redaction.quote(inUrl) + ": the URL names the "
+                        + p.key() + "; remove " + p.prefixedKey() + props.originsOf(p.prefixedKey()));
+            }
         }
     }
 

@@ -114,6 +114,21 @@ class RdsIamAutoConfigurationTest {
     }
 
     @Test
+    void urlKeysInTheEnvironment_mayRepeatTheUrl_butNotContradictIt() {
+        String host = "orders.cluster-c9akciq32.eu-west-1.rds.amazonaws.com";
+        Map<String, Object> app = Map.of("spring.datasource.url", "jdbc:rdsiam:postgresql://" + host + "/orders",
+                "spring.datasource.username", "app");
+        RdsIamConfig same = RdsIamAutoConfiguration.config(environment(app,
+                Map.of("RDSIAM_HOST", host, "RDSIAM_DATABASE", "orders", "RDSIAM_USER", "app")), null);
+        assertThat(same.host()).isEqualTo(host);
+        assertThatThrownBy(() -> RdsIamAutoConfiguration.config(environment(app, Map.of("RDSIAM_DATABASE", "billing")),
+                null)).hasMessageContaining("rdsiam.database is 'billing' but spring.datasource.url says 'orders'")
+                .hasMessageContaining("is set in");
+        assertThatThrownBy(() -> RdsIamAutoConfiguration.config(environment(app, Map.of("RDSIAM_USER", "other")),
+                null)).hasMessageContaining("spring.datasource.username and rdsiam.user name different users");
+    }
+
+    @Test
     void rdsiamKeysAlone_configureTheDataSource_withoutAUrl() {
         StandardEnvironment env = environment(Map.of("rdsiam.engine", "mysql",
                 "rdsiam.host", "orders.cluster-c9akciq32.eu-west-1.rds.amazonaws.com", "rdsiam.database", "orders",
