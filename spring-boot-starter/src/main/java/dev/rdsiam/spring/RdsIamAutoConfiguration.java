@@ -80,6 +80,16 @@ public final class RdsIamAutoConfiguration {
      * {@code jdbc:rdsiam:} URL, else the {@code rdsiam.*} keys; with the given registry.
      */
     static RdsIamConfig config(Environment environment, Object meterRegistry) {
+        try {
+            return read(environment, meterRegistry);
+        } catch (InvalidRdsIamConfigurationException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRdsIamConfigurationException(e.getMessage(), e);
+        }
+    }
+
+    private static RdsIamConfig read(Environment environment, Object meterRegistry) {
         RdsIamProperties props = RdsIamProperties.of(environment);
         Binder binder = Binder.get(environment);
         String url = binder.bind("spring.datasource.url", String.class).orElse(null);
@@ -147,9 +157,7 @@ public final class RdsIamAutoConfiguration {
             if (where.isEmpty()) {
                 throw e;
             }
-            IllegalArgumentException located = new IllegalArgumentException(e.getMessage() + where);
-            located.setStackTrace(e.getStackTrace());
-            throw located;
+            throw new InvalidRdsIamConfigurationException(e.getMessage() + where, e);
         }
     }
 
@@ -197,10 +205,10 @@ public final class RdsIamAutoConfiguration {
                 "data-source-class-name", nullToEmpty(hikari.getDataSourceClassName()),
                 "username", nullToEmpty(hikari.getUsername()), "password", nullToEmpty(hikari.getPassword())).entrySet()) {
             if (!set.getValue().equals("")) {
-                throw new IllegalArgumentException("spring.datasource.hikari." + set.getKey() + " is set: remove it; "
+                throw new InvalidRdsIamConfigurationException("spring.datasource.hikari." + set.getKey() + " is set: remove it; "
                         + "the pool takes its connections from the IAM DataSource (set the URL with "
                         + "spring.datasource.url, the user with spring.datasource.username; the IAM token is the "
-                        + "password)");
+                        + "password)", null);
             }
         }
         // read into the library's configuration instead: a pool over a DataSource would ignore them silently

@@ -9,6 +9,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -33,10 +34,16 @@ class RdsIamAutoConfigurationTest {
     @Test
     void unknownKey_failsStartUp_namingTheKeyAsWritten_andTheNearestKey() {
         runner.withPropertyValues(URL, "spring.datasource.username=app", "rdsiam.conectHost=127.0.0.1")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-                        .isInstanceOf(IllegalArgumentException.class)
-                        .hasMessageContaining("unknown property 'rdsiam.conectHost'")
-                        .hasMessageContaining("did you mean 'rdsiam.connectHost'?"));
+                .run(context -> {
+                    assertThat(context).hasFailed().getFailure().rootCause()
+                            .isInstanceOf(InvalidRdsIamConfigurationException.class)
+                            .hasMessageContaining("unknown property 'rdsiam.conectHost'")
+                            .hasMessageContaining("did you mean 'rdsiam.connectHost'?");
+                    FailureAnalysis report = new RdsIamFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(report).as("Boot's start-up failure report").isNotNull();
+                    assertThat(report.getDescription()).contains("unknown property 'rdsiam.conectHost'");
+                    assertThat(report.getAction()).contains("Correct the setting named above");
+                });
     }
 
     @Test
