@@ -45,10 +45,10 @@ final class LocalServers implements AutoCloseable {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             Files.createDirectories(work);
-            LocalRds pg = LocalRds.builder().engine(dev.rdsiam.testkit.Engine.POSTGRESQL).addHostName(DIAL_NAME)
+            LocalRds pg = LocalRds.builder().engine(dev.rdsiam.Engine.POSTGRESQL).addHostName(DIAL_NAME)
                     .start();
             started.add(pg);
-            LocalRds my = LocalRds.builder().engine(dev.rdsiam.testkit.Engine.MYSQL).addHostName(DIAL_NAME).start();
+            LocalRds my = LocalRds.builder().engine(dev.rdsiam.Engine.MYSQL).addHostName(DIAL_NAME).start();
             started.add(my);
             BenchCertificates certs = BenchCertificates.create(work, List.of(pg.identityHost(), DIAL_NAME));
             DirectPostgres direct = DirectPostgres.start(certs, pg.dbUser());

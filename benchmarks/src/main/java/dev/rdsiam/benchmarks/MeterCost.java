@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.rdsiam.RdsIam;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.jdbc.RdsIamDataSource;
-import dev.rdsiam.testkit.Engine;
+import dev.rdsiam.Engine;
 import dev.rdsiam.testkit.LocalRds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;

@@ -1,6 +1,6 @@
 package dev.rdsiam.cli;
 
-import dev.rdsiam.testkit.Engine;
+import dev.rdsiam.Engine;
 import dev.rdsiam.testkit.LocalRds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

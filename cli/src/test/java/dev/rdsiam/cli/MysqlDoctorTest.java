@@ -2,7 +2,7 @@ package dev.rdsiam.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rdsiam.testkit.Engine;
+import dev.rdsiam.Engine;
 import dev.rdsiam.testkit.LocalRds;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.rdsiam.testkit.AuthAttempt;
-import dev.rdsiam.testkit.Engine;
+import dev.rdsiam.Engine;
 import dev.rdsiam.testkit.LocalRds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

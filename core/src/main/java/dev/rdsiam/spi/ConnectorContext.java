@@ -41,7 +41,7 @@ public final class ConnectorContext {
         this.config = Objects.requireNonNull(config, "config");
         this.trust = TrustMaterial.forChoice(config.trust(), config.trustPem().orElse(null),
                 config.endpoint().type().isProxy());
-        this.tls = new IdentitySslSocketFactory(trust, config.host(), config.connectTimeout());
+        this.tls = new IdentitySslSocketFactory(trust, config.host(), config.connectTimeout(), config.clock());
         this.route = new RouteSocketFactory(config.routeHost(), config.routePort(), config.connectTimeout());
         List<X509Certificate> expiring = trust.expiringWithin(EXPIRY_WARNING, config.clock().instant());
         if (!expiring.isEmpty()) {

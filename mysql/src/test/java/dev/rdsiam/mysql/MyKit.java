@@ -50,7 +50,7 @@ final class MyKit {
 
     static synchronized LocalRds rds() {
         if (rds == null) {
-            rds = LocalRds.builder().engine(dev.rdsiam.testkit.Engine.MYSQL).clock(CLOCK).start();
+            rds = LocalRds.builder().engine(dev.rdsiam.Engine.MYSQL).clock(CLOCK).start();
             Runtime.getRuntime().addShutdownHook(new Thread(rds::close));
         }
         return rds;

@@ -50,7 +50,7 @@ final class PgKit {
 
     static synchronized LocalRds rds() {
         if (rds == null) {
-            rds = LocalRds.builder().engine(dev.rdsiam.testkit.Engine.POSTGRESQL).clock(CLOCK).start();
+            rds = LocalRds.builder().engine(dev.rdsiam.Engine.POSTGRESQL).clock(CLOCK).start();
             Runtime.getRuntime().addShutdownHook(new Thread(rds::close));
         }
         return rds;

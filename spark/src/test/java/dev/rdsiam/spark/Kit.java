@@ -1,6 +1,6 @@
 package dev.rdsiam.spark;
 
-import dev.rdsiam.testkit.Engine;
+import dev.rdsiam.Engine;
 import dev.rdsiam.testkit.LocalRds;
 import java.sql.Connection;
 import java.sql.DriverManager;

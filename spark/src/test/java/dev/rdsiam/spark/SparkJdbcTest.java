@@ -71,8 +71,8 @@ class SparkJdbcTest {
 
     @BeforeAll
     void start() throws SQLException {
-        pg = LocalRds.builder().engine(dev.rdsiam.testkit.Engine.POSTGRESQL).start();
-        my = LocalRds.builder().engine(dev.rdsiam.testkit.Engine.MYSQL).start();
+        pg = LocalRds.builder().engine(dev.rdsiam.Engine.POSTGRESQL).start();
+        my = LocalRds.builder().engine(dev.rdsiam.Engine.MYSQL).start();
         pgKit = Kit.of(pg);
         myKit = Kit.of(my);
         for (Kit k : List.of(pgKit, myKit)) {

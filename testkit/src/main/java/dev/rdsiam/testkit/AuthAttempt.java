@@ -1,5 +1,6 @@
 package dev.rdsiam.testkit;
 
+import dev.rdsiam.Engine;
 import java.time.Instant;
 
 /**

@@ -1,5 +1,6 @@
 package dev.rdsiam.testkit;
 
+import dev.rdsiam.Engine;
 import dev.rdsiam.testkit.internal.BackendServer;
 import dev.rdsiam.testkit.internal.Certificates;
 import dev.rdsiam.testkit.internal.CredentialStore;

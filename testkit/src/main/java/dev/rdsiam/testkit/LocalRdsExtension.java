@@ -1,5 +1,6 @@
 package dev.rdsiam.testkit;
 
+import dev.rdsiam.Engine;
 import java.util.Objects;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

@@ -1,5 +1,6 @@
 package dev.rdsiam.testkit;
 
+import dev.rdsiam.Engine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -73,7 +74,7 @@ public final class Main {
                 String value = args[++i];
                 switch (arg) {
                     case "--engine":
-                        engine = Engine.parse(value);
+                        engine = parseEngine(value);
                         builder.engine(engine);
                         engineSet = true;
                         break;
@@ -273,6 +274,21 @@ public final class Main {
         List<String> parts = new ArrayList<>();
         aurora.roles().forEach((host, role) -> parts.add(host + "=" + role.name().toLowerCase(Locale.ROOT)));
         return String.join(",", parts);
+    }
+
+    /** The engine named on the command line: postgresql (postgres, pg) or mysql (mariadb). */
+    static Engine parseEngine(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "postgresql":
+            case "postgres":
+            case "pg":
+                return Engine.POSTGRESQL;
+            case "mysql":
+            case "mariadb":
+                return Engine.MYSQL;
+            default:
+                throw new IllegalArgumentException("unknown engine '" + name + "': use postgresql or mysql");
+        }
     }
 
     static Map<String, String> facts(LocalRds rds) {

@@ -1,5 +1,6 @@
 package dev.rdsiam.testkit;
 
+import dev.rdsiam.Engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rdsiam.testkit.internal.EmbeddedBackends;

@@ -50,6 +50,12 @@ public final class IdentitySslSocketFactory extends SSLSocketFactory {
         this(new IdentityTls(trust), identityHost, handshakeTimeout);
     }
 
+    /** A factory as above whose failure messages judge certificate validity by {@code clock}. */
+    public IdentitySslSocketFactory(TrustMaterial trust, String identityHost, Duration handshakeTimeout,
+            java.time.Clock clock) {
+        this(new IdentityTls(trust, clock), identityHost, handshakeTimeout);
+    }
+
     IdentitySslSocketFactory(IdentityTls tls, String identityHost, Duration handshakeTimeout) {
         this.tls = Objects.requireNonNull(tls, "tls");
         if (identityHost == null || identityHost.isBlank()) {

@@ -53,6 +53,7 @@ public final class IdentityTls {
     private final TrustMaterial trust;
     private final SSLSocketFactory factory;
     private final String[] protocols;
+    private final java.time.Clock clock;
 
     /**
      * Handshakes with the SSLContext of {@code trust}.
@@ -60,6 +61,17 @@ public final class IdentityTls {
      * @throws IllegalStateException when the JVM supports neither TLS 1.3 nor TLS 1.2
      */
     public IdentityTls(TrustMaterial trust) {
+        this(trust, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * Handshakes with the SSLContext of {@code trust}; certificate validity in failure messages is judged by
+     * {@code clock} (the configuration's, like every other time decision of the library).
+     *
+     * @throws IllegalStateException when the JVM supports neither TLS 1.3 nor TLS 1.2
+     */
+    public IdentityTls(TrustMaterial trust, java.time.Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.trust = Objects.requireNonNull(trust, "trust");
         this.factory = trust.sslContext().getSocketFactory();
         List<String> supported = Arrays.asList(trust.sslContext().getSupportedSSLParameters().getProtocols());
@@ -222,7 +234,7 @@ public final class IdentityTls {
         if (chainError == null) { // the chain alone is fine: the JDK refused the host name
             return hostnameMismatch(host, to, chain[0], handshakeError);
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         boolean fromTrustedCa = issuedByAnchor(chain);
         String untrustedToo = fromTrustedCa ? "" : ", and the chain is not issued by any CA in " + trust.description();
         for (int i = 0; i < chain.length; i++) {

@@ -1,6 +1,6 @@
 package dev.rdsiam.testkit.internal;
 
-import dev.rdsiam.testkit.Engine;
+import dev.rdsiam.Engine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;

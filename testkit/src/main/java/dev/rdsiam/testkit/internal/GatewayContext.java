@@ -1,7 +1,7 @@
 package dev.rdsiam.testkit.internal;
 
 import dev.rdsiam.testkit.AuthAttempt;
-import dev.rdsiam.testkit.Engine;
+import dev.rdsiam.Engine;
 import dev.rdsiam.testkit.Faults;
 import java.time.Clock;
 import java.time.Instant;

@@ -108,7 +108,7 @@ public final class PgCluster implements Closeable {
         try (PgBackendClient admin = superuser(0, "template1")) {
             admin.query(CATALOGUE);
         }
-        primaryBackend = new BackendServer(dev.rdsiam.testkit.Engine.POSTGRESQL, "127.0.0.1", ports[0], ADMIN,
+        primaryBackend = new BackendServer(dev.rdsiam.Engine.POSTGRESQL, "127.0.0.1", ports[0], ADMIN,
                 adminPassword, tls.clientContext());
         for (String user : users) {
             primaryBackend.provision(user, database);

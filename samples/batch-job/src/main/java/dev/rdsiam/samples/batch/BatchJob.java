@@ -107,7 +107,7 @@ public final class BatchJob {
             if (inv.offline) {
                 err.println("No endpoint configured (RDSIAM_HOST or --host): starting LocalRds, an offline RDS-like "
                         + "IAM endpoint with an embedded PostgreSQL.");
-                local = LocalRds.builder().engine(dev.rdsiam.testkit.Engine.POSTGRESQL).start();
+                local = LocalRds.builder().engine(dev.rdsiam.Engine.POSTGRESQL).start();
                 b.engine(Engine.POSTGRESQL).host(local.identityHost()).port(local.identityPort())
                         .database(local.database()).user(local.dbUser())
                         .connectHost(local.route().host()).connectPort(local.route().port())

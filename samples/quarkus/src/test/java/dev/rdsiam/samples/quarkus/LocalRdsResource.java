@@ -1,6 +1,6 @@
 package dev.rdsiam.samples.quarkus;
 
-import dev.rdsiam.testkit.Engine;
+import dev.rdsiam.Engine;
 import dev.rdsiam.testkit.LocalRds;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;

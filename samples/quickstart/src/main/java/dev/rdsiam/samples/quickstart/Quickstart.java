@@ -87,7 +87,7 @@ public final class Quickstart {
                 out.println("No endpoint configured (RDSIAM_HOST or --host): starting LocalRds, an offline RDS-like "
                         + "IAM endpoint with an embedded PostgreSQL, and connecting to it.");
                 long t0 = System.nanoTime();
-                local = LocalRds.builder().engine(dev.rdsiam.testkit.Engine.POSTGRESQL).start();
+                local = LocalRds.builder().engine(dev.rdsiam.Engine.POSTGRESQL).start();
                 out.printf("LocalRds is up in %.1f s.%n%n", (System.nanoTime() - t0) / 1e9);
                 b.engine(Engine.POSTGRESQL).host(local.identityHost()).port(local.identityPort())
                         .database(local.database()).user(local.dbUser())

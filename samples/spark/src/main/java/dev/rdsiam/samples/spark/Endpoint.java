@@ -1,7 +1,7 @@
 package dev.rdsiam.samples.spark;
 
 import dev.rdsiam.RdsIamProperty;
-import dev.rdsiam.testkit.Engine;
+import dev.rdsiam.Engine;
 import dev.rdsiam.testkit.LocalRds;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -101,8 +101,8 @@ public final class SparkJob {
             } else {
                 out.println("No endpoint configured (RDSIAM_HOST): starting LocalRds (" + engine + "), an offline "
                         + "RDS-like IAM endpoint, with demo data.");
-                local = LocalRds.builder().engine(engine.equals("mysql") ? dev.rdsiam.testkit.Engine.MYSQL
-                        : dev.rdsiam.testkit.Engine.POSTGRESQL).start();
+                local = LocalRds.builder().engine(engine.equals("mysql") ? dev.rdsiam.Engine.MYSQL
+                        : dev.rdsiam.Engine.POSTGRESQL).start();
                 ep = Endpoint.of(local);
                 int rows = positive(flags, "rows", 100_000);
                 DemoSales.create(ep, rows);

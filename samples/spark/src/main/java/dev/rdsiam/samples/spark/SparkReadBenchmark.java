@@ -2,7 +2,7 @@ package dev.rdsiam.samples.spark;
 
 import dev.rdsiam.AuthToken;
 import dev.rdsiam.jdbc.RdsIamDriver;
-import dev.rdsiam.testkit.Engine;
+import dev.rdsiam.Engine;
 import dev.rdsiam.testkit.LocalRds;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -6,7 +6,7 @@ import com.jayway.jsonpath.JsonPath;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rdsiam.jdbc.RdsIamDataSource;
 import dev.rdsiam.testkit.AuthAttempt;
-import dev.rdsiam.testkit.Engine;
+import dev.rdsiam.Engine;
 import dev.rdsiam.testkit.LocalRds;
 import java.math.BigDecimal;
 import java.net.URI;
