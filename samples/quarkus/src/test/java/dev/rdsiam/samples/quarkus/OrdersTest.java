@@ -7,6 +7,9 @@ import dev.rdsiam.jdbc.RdsIamDriver;
 import dev.rdsiam.testkit.AuthAttempt;
 import dev.rdsiam.testkit.LocalRds;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.agroal.api.configuration.AgroalConnectionFactoryConfiguration;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -74,6 +77,27 @@ class OrdersTest {
         assertThat(iam.config().name()).isEqualTo("orders-app");
         assertThat(iam.status().tokensMinted())
                 .as("tokens minted for %d logins", rds.authAttempts().size()).isEqualTo(1);
+    }
+
+    @Test
+    void theLibrarysMeters_reachMicrometersGlobalRegistry() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Metrics.addRegistry(registry); // as a bridge to the application's registry does
+        try {
+            dataSource.flush(AgroalDataSource.FlushMode.IDLE);
+            holdConnections();
+            var ok = registry.find("rdsiam.connections").tag("outcome", "ok").tag("name", "orders-app").counter();
+            assertThat(ok).as("rdsiam.connections{outcome=ok}").isNotNull();
+            assertThat(ok.count()).isGreaterThanOrEqualTo(1);
+            assertThat(registry.find("rdsiam.connections.open").tag("engine", "postgresql").timer()).isNotNull();
+            assertThat(registry.find("rdsiam.tokens.minted").tag("host", rds.identityHost()).counter()).isNotNull();
+            for (Meter m : registry.getMeters()) {
+                assertThat(m.getId().toString()).doesNotContain(rds.credentials().accessKeyId())
+                        .doesNotContain("X-Amz");
+            }
+        } finally {
+            Metrics.removeRegistry(registry);
+        }
     }
 
     private void holdConnections() throws Exception {

@@ -1,0 +1,4 @@
+/**
+ * The pgjdbc binding of rds-iam-jdbc, found by {@link java.util.ServiceLoader}: nothing here is called directly.
+ */
+package dev.rdsiam.postgresql;
