@@ -243,7 +243,7 @@ class SparkJdbcTest {
         assertThat(Duration.between(tasks.get(0).time(), tasks.get(PARTITIONS - 1).time())).isLessThan(delay);
         assertThat(elapsed).isLessThan(3 * delay.toMillis() + 3000);
         // the schema query on the driver and the four tasks: one token, minted once in this JVM
-        assertThat(RdsIamDriver.dataSourceFor(k.url(), k.connectionProps()).tokenProvider().mintedCount())
+        assertThat(RdsIamDriver.dataSourceFor(k.url(), k.connectionProps()).status().tokensMinted())
                 .isEqualTo(1);
     }
 
@@ -270,7 +270,7 @@ class SparkJdbcTest {
             }
             assertThat(n).isEqualTo(7);
         }
-        assertThat(RdsIamDriver.dataSourceFor(k.url(), k.connectionProps()).tokenProvider().mintedCount())
+        assertThat(RdsIamDriver.dataSourceFor(k.url(), k.connectionProps()).status().tokensMinted())
                 .isEqualTo(1);
     }
 
