@@ -3,10 +3,11 @@ package dev.rdsiam.diagnostics;
 import dev.rdsiam.AuthToken;
 import dev.rdsiam.EndpointType;
 import dev.rdsiam.RdsIamConfig;
+import dev.rdsiam.Redaction;
 import dev.rdsiam.internal.net.ConnectFailure;
 import dev.rdsiam.internal.trust.TlsVerificationException;
+import dev.rdsiam.spi.EngineFacts;
 import java.net.SocketTimeoutException;
-import dev.rdsiam.Redaction;
 import java.sql.SQLException;
 import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
@@ -17,6 +18,7 @@ import java.sql.SQLTimeoutException;
 import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -31,7 +33,96 @@ import java.util.Optional;
  */
 public final class Diagnosis {
 
+    /** The advice when new connections arrive faster than the server takes them. */
+    static final String THROTTLED = "new connections are being throttled: open fewer new connections per second (a "
+            + "pool reuses them; RDS advises under 200 new IAM connections per second), or put an RDS Proxy in front";
+
+    private static final String PROXY_NO_CREDENTIALS = "no credentials for the role";
+
     private Diagnosis() {
+    }
+
+    /**
+     * The advice for a failed login, composed the same way for every engine from the binding's facts: a network or
+     * TLS failure; RDS Proxy without database credentials; the engine's own server condition; throttling; a
+     * rejected token (the checklist, with the engine's grant); a missing or forbidden database; no TLS offered.
+     * The first that applies is appended to the message ({@link #withAdvice}); a failure none explains is returned
+     * unchanged.
+     *
+     * @param e the driver's failure
+     * @param token the token that was presented
+     * @param config the configuration
+     * @param facts the engine's facts
+     * @return the failure with advice, or {@code e}
+     */
+    public static SQLException diagnose(SQLException e, AuthToken token, RdsIamConfig config, EngineFacts facts) {
+        Optional<String> network = network(e, config);
+        if (network.isPresent()) {
+            return withAdvice(e, network.get());
+        }
+        if (isProxyWithoutCredentials(e)) {
+            return withAdvice(e, proxyHasNoCredentials(config, token.user()));
+        }
+        Optional<String> own = facts.engineAdvice(e);
+        if (own.isPresent()) {
+            return withAdvice(e, own.get());
+        }
+        if (facts.isThrottled(e)) {
+            return withAdvice(e, THROTTLED);
+        }
+        if (facts.isAuthFailure(e)) {
+            return withAdvice(e, iamLoginRejected(config, token, facts.loginGrant(token.user())));
+        }
+        if (facts.isDatabaseUnavailable(e)) {
+            return withAdvice(e, databaseUnavailable(config, token.user(),
+                    facts.databaseGrant(config.database().orElse("DB"), token.user())));
+        }
+        if (facts.isTlsNotOffered(e)) {
+            return withAdvice(e, tlsNotOffered(config));
+        }
+        return e;
+    }
+
+    /**
+     * Whether RDS Proxy refused the login because it has no database credentials for the user (its text is the
+     * same for every engine).
+     *
+     * @param e the failure
+     * @return true for "no credentials for the role"
+     */
+    public static boolean isProxyWithoutCredentials(Throwable e) {
+        return mentions(e, PROXY_NO_CREDENTIALS);
+    }
+
+    /**
+     * Whether a message in the cause chain contains {@code text}, ignoring case.
+     *
+     * @param e the failure
+     * @param text lower-case text
+     * @return true when some message of the chain contains it
+     */
+    public static boolean mentions(Throwable e, String text) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains(text)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The advice when the server offers no TLS, so the token was not sent.
+     *
+     * @param config the configuration (its route is named)
+     * @return the advice
+     */
+    public static String tlsNotOffered(RdsIamConfig config) {
+        return "the server at " + route(config) + " does not offer TLS, so the token was not sent: an RDS endpoint "
+                + "always offers TLS; check that the route leads to the database and not to something that "
+                + "terminates or strips TLS";
     }
 
     /**
