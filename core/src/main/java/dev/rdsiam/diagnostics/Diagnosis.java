@@ -128,6 +128,10 @@ public final class Diagnosis {
     /**
      * The advice for a network or TLS failure found in the cause chain: dropped packets (timeout), nothing listening
      * (refused), a name that does not resolve, or a certificate that failed verification.
+     *
+     * @param failure the failure whose cause chain is searched
+     * @param config the configuration (its route and engine are named)
+     * @return the advice, or empty when the failure is not a network or TLS one
      */
     public static Optional<String> network(Throwable failure, RdsIamConfig config) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -146,7 +150,12 @@ public final class Diagnosis {
         return Optional.empty();
     }
 
-    /** {@code host:port} actually dialled, with the identity when a route is configured. */
+    /**
+     * The {@code host:port} actually dialled, with the identity when a route is configured.
+     *
+     * @param config the configuration
+     * @return e.g. {@code 127.0.0.1:8888 (route to orders...rds.amazonaws.com:5432)}
+     */
     public static String route(RdsIamConfig config) {
         String r = config.routeHost() + ":" + config.routePort();
         return config.hasRoute() ? r + " (route to " + config.host() + ":" + config.port() + ")" : r;
@@ -155,6 +164,10 @@ public final class Diagnosis {
     /**
      * The resource of the IAM policy that must allow {@code rds-db:connect}, e.g.
      * {@code arn:aws:rds-db:eu-west-1:<ACCOUNT_ID>:dbuser:<DbiResourceId, db-...>/app}.
+     *
+     * @param config the configuration
+     * @param user the database user
+     * @return the ARN, with placeholders for what is not known
      */
     public static String policyResource(RdsIamConfig config, String user) {
         return policyResource(config, user, null);
@@ -194,6 +207,7 @@ public final class Diagnosis {
      * @param config the configuration
      * @param token the token that was rejected
      * @param databaseGrant what the engine needs on the database side, e.g. {@code GRANT rds_iam TO "app"}
+     * @return the checklist
      */
     public static String iamLoginRejected(RdsIamConfig config, AuthToken token, String databaseGrant) {
         StringBuilder sb = new StringBuilder();
@@ -220,6 +234,7 @@ public final class Diagnosis {
      * @param config the configuration (its database is named)
      * @param user the database user
      * @param grant how the engine grants the use of a database, e.g. {@code GRANT CONNECT ON DATABASE ...}
+     * @return the advice
      */
     public static String databaseUnavailable(RdsIamConfig config, String user, String grant) {
         String db = config.database().map(d -> "'" + d + "'").orElse("(none named)");
@@ -228,7 +243,13 @@ public final class Diagnosis {
                 + "for spelling and case, that the database exists on " + config.host() + ", and " + grant;
     }
 
-    /** The advice for RDS Proxy's "no credentials for the role" refusal. */
+    /**
+     * The advice for RDS Proxy's "no credentials for the role" refusal.
+     *
+     * @param config the configuration (its host is named)
+     * @param user the database user
+     * @return the advice
+     */
     public static String proxyHasNoCredentials(RdsIamConfig config, String user) {
         return "the RDS Proxy has no database credentials for user '" + user + "': add a Secrets Manager secret for "
                 + "this user to the proxy's authentication settings (or switch the proxy to end-to-end IAM "
@@ -243,6 +264,10 @@ public final class Diagnosis {
      * {@link SQLNonTransientConnectionException}, {@link SQLInvalidAuthorizationSpecException}, ...) so that pools and
      * retry logic still classify it, and the original as cause. Nothing that looks like a secret survives in the
      * message (see {@link Redaction#scrub(String)}).
+     *
+     * @param e the driver's failure
+     * @param advice what is wrong and what to check
+     * @return the new exception, with {@code e} as its cause
      */
     public static SQLException withAdvice(SQLException e, String advice) {
         String base = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
