@@ -87,27 +87,8 @@ public final class Credentials implements AutoCloseable {
     public AuthTokenProvider tokenProvider() {
         CachingTokenProvider cache = new CachingTokenProvider(config, config.user(), remembering,
                 source.description(), new TokenSigner());
-        return new AuthTokenProvider() {
-            @Override
-            public AuthToken token() {
-                return cache.token();
-            }
-
-            @Override
-            public void invalidate(AuthToken token) {
-                cache.invalidate(token);
-            }
-
-            @Override
-            public void close() {
-                // the credentials belong to the enclosing Credentials
-            }
-
-            @Override
-            public String toString() {
-                return cache.toString();
-            }
-        };
+        // closing it leaves the credentials open: they belong to this object
+        return new SigningTokenProvider(cache, () -> { });
     }
 
     /**
