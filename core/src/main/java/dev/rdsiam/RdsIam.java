@@ -92,26 +92,6 @@ public final class RdsIam {
         CredentialsSource credentials = CredentialsSource.create(config);
         CachingTokenProvider cache = new CachingTokenProvider(config, config.user(), credentials.provider(),
                 credentials.description(), new TokenSigner());
-        return new AuthTokenProvider() {
-            @Override
-            public AuthToken token() {
-                return cache.token();
-            }
-
-            @Override
-            public void invalidate(AuthToken token) {
-                cache.invalidate(token);
-            }
-
-            @Override
-            public void close() {
-                credentials.close();
-            }
-
-            @Override
-            public String toString() {
-                return cache.toString();
-            }
-        };
+        return new SigningTokenProvider(cache, credentials::close);
     }
 }

@@ -1,5 +1,7 @@
 package dev.rdsiam.cli;
 
+import dev.rdsiam.diagnostics.ProbeResult;
+import dev.rdsiam.diagnostics.Stage;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,7 +48,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<StageResult> results = new Doctor(io, options, !noSts).run();
+        List<ProbeResult> results = new Doctor(io, options, !noSts).run();
         int exit = exitCode(results);
         if (json) {
             printJson(io.out(), results, exit);
@@ -56,51 +58,52 @@ public final class DoctorCommand implements Callable<Integer> {
         return exit;
     }
 
-    /** 0 when no stage failed, else 10 plus the number of the failed stage. */
-    static int exitCode(List<StageResult> results) {
-        for (StageResult r : results) {
-            if (r.status() == StageResult.Status.FAILED) {
-                return r.stage().exitCode();
-            }
-        }
-        return Main.OK;
+    /** 0 when no stage failed, else the {@link Stage#exitCode()} of the failed stage. */
+    static int exitCode(List<ProbeResult> results) {
+        return failed(results).map(Stage::exitCode).orElse(Main.OK);
     }
 
-    private static void printText(PrintWriter out, List<StageResult> results, int exit) {
+    private static java.util.Optional<Stage> failed(List<ProbeResult> results) {
+        return results.stream().filter(r -> r.status() == ProbeResult.Status.FAILED).map(ProbeResult::stage)
+                .findFirst();
+    }
+
+    private static void printText(PrintWriter out, List<ProbeResult> results, int exit) {
         int total = Stage.values().length;
-        for (StageResult r : results) {
-            String status = r.status() == StageResult.Status.OK ? "ok" : r.status().name();
+        for (ProbeResult r : results) {
+            String status = r.status() == ProbeResult.Status.OK ? "ok" : r.status().name();
             String head = String.format("[%d/%d] %-13s %-8s", r.stage().number(), total, r.stage().label(), status);
-            out.println(r.status() == StageResult.Status.SKIPPED ? head.stripTrailing()
-                    : head + String.format("%6d ms", r.elapsedMs()));
-            if (r.status() != StageResult.Status.SKIPPED) {
+            out.println(r.status() == ProbeResult.Status.SKIPPED ? head.stripTrailing()
+                    : head + String.format("%6d ms", r.elapsed().toMillis()));
+            if (r.status() != ProbeResult.Status.SKIPPED) {
                 for (String line : r.detail()) {
                     out.println("      " + line);
                 }
             }
         }
         out.println();
-        if (exit == Main.OK) {
-            long warnings = results.stream().filter(r -> r.status() == StageResult.Status.WARNING).count();
+        java.util.Optional<Stage> failed = failed(results);
+        if (failed.isEmpty()) {
+            long warnings = results.stream().filter(r -> r.status() == ProbeResult.Status.WARNING).count();
             out.println("All " + total + " stages passed" + (warnings == 0 ? "." : " (" + warnings
                     + (warnings == 1 ? " warning)." : " warnings)).")));
         } else {
-            Stage failed = Stage.values()[exit - 11];
-            out.println("Stage " + failed.number() + " (" + failed.label() + ") failed; exit code " + exit + ".");
+            out.println("Stage " + failed.get().number() + " (" + failed.get().label() + ") failed; exit code " + exit
+                    + ".");
         }
         out.flush();
     }
 
-    private static void printJson(PrintWriter out, List<StageResult> results, int exit) {
+    private static void printJson(PrintWriter out, List<ProbeResult> results, int exit) {
         StringBuilder sb = new StringBuilder("{\"ok\":").append(exit == Main.OK).append(",\"exitCode\":").append(exit)
                 .append(",\"stages\":[");
         for (int i = 0; i < results.size(); i++) {
-            StageResult r = results.get(i);
+            ProbeResult r = results.get(i);
             sb.append(i == 0 ? "" : ",").append("{\"number\":").append(r.stage().number())
                     .append(",\"name\":").append(Json.quote(r.stage().label()))
                     .append(",\"status\":").append(Json.quote(r.status().label()))
                     .append(",\"detail\":").append(Json.quote(String.join("\n", r.detail())))
-                    .append(",\"elapsedMs\":").append(r.elapsedMs()).append('}');
+                    .append(",\"elapsedMs\":").append(r.elapsed().toMillis()).append('}');
         }
         out.println(sb.append("]}"));
         out.flush();

@@ -4,7 +4,7 @@ import dev.rdsiam.AuthToken;
 import dev.rdsiam.Engine;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.TokenUnavailableException;
-import dev.rdsiam.internal.trust.TrustMaterial;
+import dev.rdsiam.diagnostics.TrustedCertificates;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -85,11 +85,10 @@ public final class EnvCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RdsIamConfig config;
-        TrustMaterial trust;
+        TrustedCertificates trust;
         try {
             config = options.build(io.env(), null);
-            trust = TrustMaterial.forChoice(config.trust(), config.trustPem().orElse(null),
-                    config.endpoint().type().isProxy());
+            trust = TrustedCertificates.of(config);
         } catch (IllegalArgumentException e) {
             io.err().println("rdsiam env: " + ConfigOptions.withFlagHints(e.getMessage()));
             return Main.USAGE;
@@ -251,7 +250,7 @@ public final class EnvCommand implements Callable<Integer> {
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
-    private static Path defaultCaFile(Map<String, String> env, TrustMaterial trust) throws IOException {
+    private static Path defaultCaFile(Map<String, String> env, TrustedCertificates trust) throws IOException {
         String cache = env.get("XDG_CACHE_HOME");
         Path dir;
         if (cache != null && !cache.isBlank()) {
@@ -269,7 +268,7 @@ public final class EnvCommand implements Callable<Integer> {
      *
      * @return the file
      */
-    static Path writeAnchors(TrustMaterial trust, Path file) throws IOException {
+    static Path writeAnchors(TrustedCertificates trust, Path file) throws IOException {
         byte[] text = pemText(trust);
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null) {
@@ -285,10 +284,10 @@ public final class EnvCommand implements Callable<Integer> {
         return file.toAbsolutePath();
     }
 
-    private static byte[] pemText(TrustMaterial trust) {
+    private static byte[] pemText(TrustedCertificates trust) {
         Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
         StringBuilder sb = new StringBuilder();
-        for (X509Certificate c : trust.anchors()) {
+        for (X509Certificate c : trust.certificates()) {
             try {
                 sb.append("# ").append(c.getSubjectX500Principal().getName()).append('\n')
                         .append("-----BEGIN CERTIFICATE-----\n").append(b64.encodeToString(c.getEncoded()))

@@ -12,15 +12,9 @@ import java.net.UnknownHostException;
  * }</pre>
  */
 @FunctionalInterface
-public interface HostResolver {
+public interface HostResolver extends dev.rdsiam.diagnostics.HostResolver {
 
-    /**
-     * The addresses of {@code host}.
-     *
-     * @param host a host name or IP literal
-     * @return at least one address
-     * @throws UnknownHostException when the name does not resolve
-     */
+    @Override
     InetAddress[] resolve(String host) throws UnknownHostException;
 
     /** The JDK resolver ({@link InetAddress#getAllByName(String)}). */

@@ -1,16 +1,15 @@
 package dev.rdsiam.cli;
 
 import dev.rdsiam.AuthToken;
+import dev.rdsiam.AuthTokenProvider;
+import dev.rdsiam.Credentials;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.TokenUnavailableException;
-import dev.rdsiam.internal.credentials.CredentialsSource;
-import dev.rdsiam.internal.token.CachingTokenProvider;
-import dev.rdsiam.internal.token.TokenSigner;
+import dev.rdsiam.diagnostics.CallerIdentity;
+import dev.rdsiam.diagnostics.ClockSkew;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * A token minted the way {@code RdsIam.tokenProvider} mints it, with the credentials that signed it kept for one
@@ -41,16 +40,10 @@ record Minted(AuthToken token, AwsCredentials credentials) {
      * @throws TokenUnavailableException when no credentials can be resolved (the library's message)
      */
     static Minted mint(RdsIamConfig config) {
-        try (CredentialsSource source = CredentialsSource.create(config)) {
-            AtomicReference<AwsCredentials> used = new AtomicReference<>();
-            AwsCredentialsProvider remembering = () -> {
-                AwsCredentials c = source.provider().resolveCredentials();
-                used.set(c);
-                return c;
-            };
-            AuthToken token = new CachingTokenProvider(config, config.user(), remembering, source.description(),
-                    new TokenSigner()).token();
-            return new Minted(token, used.get());
+        try (Credentials credentials = Credentials.of(config);
+             AuthTokenProvider tokens = credentials.tokenProvider()) {
+            AuthToken token = tokens.token();
+            return new Minted(token, credentials.lastResolved().orElse(null));
         }
     }
 

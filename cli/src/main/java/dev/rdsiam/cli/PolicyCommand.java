@@ -3,19 +3,15 @@ package dev.rdsiam.cli;
 import dev.rdsiam.EndpointType;
 import dev.rdsiam.Engine;
 import dev.rdsiam.RdsIamConfig;
-import dev.rdsiam.internal.credentials.CredentialsSource;
-import dev.rdsiam.internal.net.Elapsed;
+import dev.rdsiam.diagnostics.CallerIdentity;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 
 /**
  * {@code rdsiam policy}: prints the IAM policy that lets a caller log in as a database user: {@code rds-db:connect}
@@ -120,7 +116,7 @@ public final class PolicyCommand implements Callable<Integer> {
         if (account == null) {
             String why;
             try {
-                CallerIdentity.Answer who = callerIdentity(config);
+                CallerIdentity.Answer who = CallerIdentity.ask(config);
                 account = who.account();
                 io.err().println("rdsiam policy: note: account " + account + " is the caller's (" + who.arn()
                         + ", from sts:GetCallerIdentity): pass --account-id if the database is in another account");
@@ -137,22 +133,6 @@ public final class PolicyCommand implements Callable<Integer> {
         io.out().print(document(partition, config.region(), account, resource, config.user()));
         io.out().flush();
         return Main.OK;
-    }
-
-    /** {@code sts:GetCallerIdentity} with the configured credentials (those that sign tokens). */
-    private static CallerIdentity.Answer callerIdentity(RdsIamConfig config) throws CallerIdentity.Failure {
-        AwsCredentials credentials;
-        try (CredentialsSource source = CredentialsSource.create(config)) {
-            credentials = CallerIdentity.bounded(() -> source.provider().resolveCredentials(),
-                    config.connectTimeout().multipliedBy(3));
-        } catch (TimeoutException e) {
-            throw new CallerIdentity.Failure("no AWS credentials within " + Elapsed.format(config.connectTimeout()
-                    .multipliedBy(3)) + " from " + config.credentialsDescription(), Optional.empty(), true, e);
-        } catch (ExecutionException e) {
-            throw new CallerIdentity.Failure("no AWS credentials from " + config.credentialsDescription() + ": "
-                    + CallerIdentity.safeMessage(e.getCause()), Optional.empty(), false, e.getCause());
-        }
-        return CallerIdentity.ask(config, credentials, config.connectTimeout(), true);
     }
 
     private int usage(String message) {

@@ -1,8 +1,8 @@
 package dev.rdsiam.cli;
 
+import dev.rdsiam.Credentials;
 import dev.rdsiam.EndpointType;
 import dev.rdsiam.RdsIamConfig;
-import dev.rdsiam.internal.credentials.CredentialsSource;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +74,7 @@ final class ResourceLookup {
                     .replace('_', ' ') + " endpoint") + "): pass --resource-id and --account-id", null);
         }
         Duration timeout = config.connectTimeout();
-        try (CredentialsSource credentials = CredentialsSource.create(config)) {
+        try (Credentials credentials = Credentials.of(config)) {
             RdsClientBuilder b = RdsClient.builder()
                     .region(Region.of(config.region()))
                     .credentialsProvider(credentials.provider())

@@ -3,6 +3,8 @@ package dev.rdsiam.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rdsiam.Engine;
+import dev.rdsiam.diagnostics.CallerIdentity;
+import dev.rdsiam.diagnostics.ClockSkew;
 import dev.rdsiam.testkit.LocalRds;
 import dev.rdsiam.testkit.RejectReason;
 import java.io.IOException;

@@ -2,6 +2,8 @@ package dev.rdsiam.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rdsiam.diagnostics.ProbeResult;
+import dev.rdsiam.diagnostics.Stage;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.io.PrintWriter;
@@ -42,7 +44,7 @@ class DnsStageTest {
     }
 
     /** A resolver that answers from a table; nothing is dialled (only stages 1 and 2 run). */
-    private static List<StageResult> upToDns(Map<String, String> env, Map<String, byte[]> table) {
+    private static List<ProbeResult> upToDns(Map<String, String> env, Map<String, byte[]> table) {
         HostResolver resolver = host -> {
             byte[] a = table.get(host);
             if (a == null) {
@@ -70,10 +72,10 @@ class DnsStageTest {
 
     @Test
     void endpointResolvingToAPrivateAddress_callsOutTheVpc() {
-        List<StageResult> r = upToDns(env(), Map.of("orders.c0ffee000000.eu-west-1.rds.amazonaws.com",
+        List<ProbeResult> r = upToDns(env(), Map.of("orders.c0ffee000000.eu-west-1.rds.amazonaws.com",
                 new byte[] {10, 0, 3, 7}));
 
-        assertThat(r.get(1).status()).isEqualTo(StageResult.Status.OK);
+        assertThat(r.get(1).status()).isEqualTo(ProbeResult.Status.OK);
         assertThat(String.join("\n", r.get(1).detail()))
                 .contains("resolves to 10.0.3.7")
                 .contains("private address 10.0.3.7: reachable only from inside the VPC")
@@ -82,9 +84,9 @@ class DnsStageTest {
 
     @Test
     void endpointThatDoesNotResolve_withoutRoute_failsDns_withTheTunnelAdvice() {
-        List<StageResult> r = upToDns(env(), Map.of());
+        List<ProbeResult> r = upToDns(env(), Map.of());
 
-        assertThat(r.get(1).status()).isEqualTo(StageResult.Status.FAILED);
+        assertThat(r.get(1).status()).isEqualTo(ProbeResult.Status.FAILED);
         assertThat(String.join("\n", r.get(1).detail()))
                 .contains("orders.c0ffee000000.eu-west-1.rds.amazonaws.com does not resolve from here")
                 .contains("--connect-host 127.0.0.1 --connect-port LOCAL_PORT");
@@ -92,10 +94,10 @@ class DnsStageTest {
 
     @Test
     void routeName_isResolved_andAnUnresolvableEndpointIsFine() {
-        List<StageResult> r = upToDns(env("RDSIAM_CONNECT_HOST", "nlb.internal.example", "RDSIAM_CONNECT_PORT", "5432"),
+        List<ProbeResult> r = upToDns(env("RDSIAM_CONNECT_HOST", "nlb.internal.example", "RDSIAM_CONNECT_PORT", "5432"),
                 Map.of("nlb.internal.example", new byte[] {(byte) 192, (byte) 168, 0, 9}));
 
-        assertThat(r.get(1).status()).isEqualTo(StageResult.Status.OK);
+        assertThat(r.get(1).status()).isEqualTo(ProbeResult.Status.OK);
         assertThat(String.join("\n", r.get(1).detail()))
                 .contains("route host nlb.internal.example resolves to 192.168.0.9")
                 .contains("private address 192.168.0.9")
@@ -105,10 +107,10 @@ class DnsStageTest {
 
     @Test
     void routeNameThatDoesNotResolve_failsDns_namingTheFlag() {
-        List<StageResult> r = upToDns(env("RDSIAM_CONNECT_HOST", "nlb.internal.example", "RDSIAM_CONNECT_PORT", "5432"),
+        List<ProbeResult> r = upToDns(env("RDSIAM_CONNECT_HOST", "nlb.internal.example", "RDSIAM_CONNECT_PORT", "5432"),
                 Map.of());
 
-        assertThat(r.get(1).status()).isEqualTo(StageResult.Status.FAILED);
+        assertThat(r.get(1).status()).isEqualTo(ProbeResult.Status.FAILED);
         assertThat(String.join("\n", r.get(1).detail())).contains("the route host nlb.internal.example does not "
                 + "resolve").contains("--connect-host");
     }

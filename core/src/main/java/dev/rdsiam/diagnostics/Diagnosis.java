@@ -3,10 +3,11 @@ package dev.rdsiam.diagnostics;
 import dev.rdsiam.AuthToken;
 import dev.rdsiam.EndpointType;
 import dev.rdsiam.RdsIamConfig;
+import dev.rdsiam.Redaction;
 import dev.rdsiam.internal.net.ConnectFailure;
 import dev.rdsiam.internal.trust.TlsVerificationException;
+import dev.rdsiam.spi.EngineFacts;
 import java.net.SocketTimeoutException;
-import dev.rdsiam.Redaction;
 import java.sql.SQLException;
 import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
@@ -17,6 +18,7 @@ import java.sql.SQLTimeoutException;
 import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -31,12 +33,105 @@ import java.util.Optional;
  */
 public final class Diagnosis {
 
+    /** The advice when new connections arrive faster than the server takes them. */
+    static final String THROTTLED = "new connections are being throttled: open fewer new connections per second (a "
+            + "pool reuses them; RDS advises under 200 new IAM connections per second), or put an RDS Proxy in front";
+
+    private static final String PROXY_NO_CREDENTIALS = "no credentials for the role";
+
     private Diagnosis() {
+    }
+
+    /**
+     * The advice for a failed login, composed the same way for every engine from the binding's facts: a network or
+     * TLS failure; RDS Proxy without database credentials; the engine's own server condition; throttling; a
+     * rejected token (the checklist, with the engine's grant); a missing or forbidden database; no TLS offered.
+     * The first that applies is appended to the message ({@link #withAdvice}); a failure none explains is returned
+     * unchanged.
+     *
+     * @param e the driver's failure
+     * @param token the token that was presented
+     * @param config the configuration
+     * @param facts the engine's facts
+     * @return the failure with advice, or {@code e}
+     */
+    public static SQLException diagnose(SQLException e, AuthToken token, RdsIamConfig config, EngineFacts facts) {
+        Optional<String> network = network(e, config);
+        if (network.isPresent()) {
+            return withAdvice(e, network.get());
+        }
+        if (isProxyWithoutCredentials(e)) {
+            return withAdvice(e, proxyHasNoCredentials(config, token.user()));
+        }
+        Optional<String> own = facts.engineAdvice(e);
+        if (own.isPresent()) {
+            return withAdvice(e, own.get());
+        }
+        if (facts.isThrottled(e)) {
+            return withAdvice(e, THROTTLED);
+        }
+        if (facts.isAuthFailure(e)) {
+            return withAdvice(e, iamLoginRejected(config, token, facts.loginGrant(token.user())));
+        }
+        if (facts.isDatabaseUnavailable(e)) {
+            return withAdvice(e, databaseUnavailable(config, token.user(),
+                    facts.databaseGrant(config.database().orElse("DB"), token.user())));
+        }
+        if (facts.isTlsNotOffered(e)) {
+            return withAdvice(e, tlsNotOffered(config));
+        }
+        return e;
+    }
+
+    /**
+     * Whether RDS Proxy refused the login because it has no database credentials for the user (its text is the
+     * same for every engine).
+     *
+     * @param e the failure
+     * @return true for "no credentials for the role"
+     */
+    public static boolean isProxyWithoutCredentials(Throwable e) {
+        return mentions(e, PROXY_NO_CREDENTIALS);
+    }
+
+    /**
+     * Whether a message in the cause chain contains {@code text}, ignoring case.
+     *
+     * @param e the failure
+     * @param text lower-case text
+     * @return true when some message of the chain contains it
+     */
+    public static boolean mentions(Throwable e, String text) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains(text)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The advice when the server offers no TLS, so the token was not sent.
+     *
+     * @param config the configuration (its route is named)
+     * @return the advice
+     */
+    public static String tlsNotOffered(RdsIamConfig config) {
+        return "the server at " + route(config) + " does not offer TLS, so the token was not sent: an RDS endpoint "
+                + "always offers TLS; check that the route leads to the database and not to something that "
+                + "terminates or strips TLS";
     }
 
     /**
      * The advice for a network or TLS failure found in the cause chain: dropped packets (timeout), nothing listening
      * (refused), a name that does not resolve, or a certificate that failed verification.
+     *
+     * @param failure the failure whose cause chain is searched
+     * @param config the configuration (its route and engine are named)
+     * @return the advice, or empty when the failure is not a network or TLS one
      */
     public static Optional<String> network(Throwable failure, RdsIamConfig config) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -55,7 +150,12 @@ public final class Diagnosis {
         return Optional.empty();
     }
 
-    /** {@code host:port} actually dialled, with the identity when a route is configured. */
+    /**
+     * The {@code host:port} actually dialled, with the identity when a route is configured.
+     *
+     * @param config the configuration
+     * @return e.g. {@code 127.0.0.1:8888 (route to orders...rds.amazonaws.com:5432)}
+     */
     public static String route(RdsIamConfig config) {
         String r = config.routeHost() + ":" + config.routePort();
         return config.hasRoute() ? r + " (route to " + config.host() + ":" + config.port() + ")" : r;
@@ -64,6 +164,10 @@ public final class Diagnosis {
     /**
      * The resource of the IAM policy that must allow {@code rds-db:connect}, e.g.
      * {@code arn:aws:rds-db:eu-west-1:<ACCOUNT_ID>:dbuser:<DbiResourceId, db-...>/app}.
+     *
+     * @param config the configuration
+     * @param user the database user
+     * @return the ARN, with placeholders for what is not known
      */
     public static String policyResource(RdsIamConfig config, String user) {
         return policyResource(config, user, null);
@@ -103,6 +207,7 @@ public final class Diagnosis {
      * @param config the configuration
      * @param token the token that was rejected
      * @param databaseGrant what the engine needs on the database side, e.g. {@code GRANT rds_iam TO "app"}
+     * @return the checklist
      */
     public static String iamLoginRejected(RdsIamConfig config, AuthToken token, String databaseGrant) {
         StringBuilder sb = new StringBuilder();
@@ -129,6 +234,7 @@ public final class Diagnosis {
      * @param config the configuration (its database is named)
      * @param user the database user
      * @param grant how the engine grants the use of a database, e.g. {@code GRANT CONNECT ON DATABASE ...}
+     * @return the advice
      */
     public static String databaseUnavailable(RdsIamConfig config, String user, String grant) {
         String db = config.database().map(d -> "'" + d + "'").orElse("(none named)");
@@ -137,7 +243,13 @@ public final class Diagnosis {
                 + "for spelling and case, that the database exists on " + config.host() + ", and " + grant;
     }
 
-    /** The advice for RDS Proxy's "no credentials for the role" refusal. */
+    /**
+     * The advice for RDS Proxy's "no credentials for the role" refusal.
+     *
+     * @param config the configuration (its host is named)
+     * @param user the database user
+     * @return the advice
+     */
     public static String proxyHasNoCredentials(RdsIamConfig config, String user) {
         return "the RDS Proxy has no database credentials for user '" + user + "': add a Secrets Manager secret for "
                 + "this user to the proxy's authentication settings (or switch the proxy to end-to-end IAM "
@@ -152,6 +264,10 @@ public final class Diagnosis {
      * {@link SQLNonTransientConnectionException}, {@link SQLInvalidAuthorizationSpecException}, ...) so that pools and
      * retry logic still classify it, and the original as cause. Nothing that looks like a secret survives in the
      * message (see {@link Redaction#scrub(String)}).
+     *
+     * @param e the driver's failure
+     * @param advice what is wrong and what to check
+     * @return the new exception, with {@code e} as its cause
      */
     public static SQLException withAdvice(SQLException e, String advice) {
         String base = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -32,6 +32,17 @@ public interface EngineBinding {
     default void validateDriverProperties(Map<String, String> driverProperties) {
     }
 
+    /**
+     * The engine's exchange before TLS on a fresh connection, for the TLS probe of
+     * {@link dev.rdsiam.diagnostics.Probes}. The default has none (the probe then says the binding cannot check TLS
+     * on its own).
+     *
+     * @return the preamble, or empty
+     */
+    default Optional<TlsPreamble> tlsPreamble() {
+        return Optional.empty();
+    }
+
     /** Creates the connector of one DataSource: called once per DataSource, reused for every connection. */
     Connector connector(ConnectorContext context);
 

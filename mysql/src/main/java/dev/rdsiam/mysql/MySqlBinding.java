@@ -2,11 +2,14 @@ package dev.rdsiam.mysql;
 
 import dev.rdsiam.Engine;
 import dev.rdsiam.mysql.internal.MySqlConnector;
+import dev.rdsiam.mysql.internal.MySqlTlsPreamble;
 import dev.rdsiam.spi.Connector;
 import dev.rdsiam.spi.ConnectorContext;
 import dev.rdsiam.spi.EngineBinding;
+import dev.rdsiam.spi.TlsPreamble;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Binds MySQL Connector/J (9.x for MySQL 8.0 / Aurora MySQL 3, 26.x for MySQL 8.4+): found by
@@ -93,6 +96,11 @@ public final class MySqlBinding implements EngineBinding {
                     break;
             }
         }
+    }
+
+    @Override
+    public Optional<TlsPreamble> tlsPreamble() {
+        return Optional.of(new MySqlTlsPreamble());
     }
 
     @Override

@@ -2,11 +2,14 @@ package dev.rdsiam.postgresql;
 
 import dev.rdsiam.Engine;
 import dev.rdsiam.postgresql.internal.PgConnector;
+import dev.rdsiam.postgresql.internal.PgTlsPreamble;
 import dev.rdsiam.spi.Connector;
 import dev.rdsiam.spi.ConnectorContext;
 import dev.rdsiam.spi.EngineBinding;
+import dev.rdsiam.spi.TlsPreamble;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Binds pgjdbc: found by {@code ServiceLoader} when {@code rdsiam-postgresql} is on the class path.
@@ -96,6 +99,11 @@ public final class PostgresBinding implements EngineBinding {
                     break;
             }
         }
+    }
+
+    @Override
+    public Optional<TlsPreamble> tlsPreamble() {
+        return Optional.of(new PgTlsPreamble());
     }
 
     @Override

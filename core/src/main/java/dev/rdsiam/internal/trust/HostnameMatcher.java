@@ -155,7 +155,7 @@ public final class HostnameMatcher {
     }
 
     /** Whether {@code host} is an IPv4 or IPv6 literal (optionally in brackets, IPv6 optionally with a zone). */
-    static boolean isIpLiteral(String host) {
+    public static boolean isIpLiteral(String host) {
         String h = host.trim();
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);

@@ -9,7 +9,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -113,76 +112,33 @@ public final class MySqlConnector implements Connector {
 
     @Override
     public boolean isAuthFailure(SQLException e) {
-        return e.getErrorCode() == 1045 && !mentions(e, "no credentials for the role");
+        return MySqlFacts.INSTANCE.isAuthFailure(e);
     }
 
     @Override
     public SQLException diagnose(SQLException e, AuthToken token) {
-        Optional<String> network = Diagnosis.network(e, config);
-        if (network.isPresent()) {
-            return Diagnosis.withAdvice(e, network.get());
-        }
-        if (mentions(e, "no credentials for the role")) {
-            return Diagnosis.withAdvice(e, Diagnosis.proxyHasNoCredentials(config, token.user()));
-        }
-        if (e.getErrorCode() == 1129 || mentions(e, "is blocked because of many connection errors")) {
-            return Diagnosis.withAdvice(e, "the server blocks this client's address after too many failed connection "
-                    + "handshakes (max_connect_errors); often NLB or load-balancer health checks that open TCP and "
-                    + "close it, or clients that abort mid-handshake (do not retry in a tight loop). Unblock with "
-                    + "TRUNCATE TABLE performance_schema.host_cache (MySQL 8.0.23+) or FLUSH HOSTS as the master "
-                    + "user, raise max_connect_errors in the DB parameter group, and make the health check complete "
-                    + "a login or check another port");
-        }
-        if (e.getErrorCode() == 1040 || mentions(e, "rate limit exceeded")) {
-            return Diagnosis.withAdvice(e, "new connections are being throttled: open fewer per second (a pool reuses "
-                    + "them; RDS advises under 200 new IAM connections per second)");
-        }
-        if (isAuthFailure(e)) {
-            return Diagnosis.withAdvice(e, Diagnosis.iamLoginRejected(config, token,
-                    "the database user is created for IAM: CREATE USER '" + token.user() + "'@'%' IDENTIFIED WITH "
-                            + "AWSAuthenticationPlugin AS 'RDS' (user names are case-sensitive)"));
-        }
-        if (e.getErrorCode() == 1044 || e.getErrorCode() == 1049) {
-            return Diagnosis.withAdvice(e, Diagnosis.databaseUnavailable(config, token.user(),
-                    "that the user has privileges on it (GRANT ALL ON `" + config.database().orElse("DB")
-                            + "`.* TO '" + token.user() + "'@'%')"));
-        }
-        if (e.getErrorCode() == 3159 || mentions(e, "ssl connection required") || mentions(e, "requires tls")
-                || mentions(e, "server doesn't support ssl") || mentions(e, "does not support ssl")) {
-            return Diagnosis.withAdvice(e, "no TLS with the server at " + Diagnosis.route(config) + ", so the token "
-                    + "was not sent: an RDS endpoint always offers TLS; check that the route leads to the database");
-        }
-        return e;
+        return Diagnosis.diagnose(e, token, config, MySqlFacts.INSTANCE);
     }
 
     @Override
     public Optional<String> failureKind(SQLException e) {
-        if (mentions(e, "no credentials for the role")) {
+        MySqlFacts facts = MySqlFacts.INSTANCE;
+        if (Diagnosis.isProxyWithoutCredentials(e)) {
             return Optional.of("proxy_no_credentials");
         }
-        if (e.getErrorCode() == 1129 || mentions(e, "is blocked because of many connection errors")) {
+        if (facts.isHostBlocked(e)) {
             return Optional.of("host_blocked");
         }
-        if (e.getErrorCode() == 1040 || mentions(e, "rate limit exceeded")) {
+        if (facts.isThrottled(e)) {
             return Optional.of("too_many_connections");
         }
-        if (e.getErrorCode() == 1044 || e.getErrorCode() == 1049) {
+        if (facts.isDatabaseUnavailable(e)) {
             return Optional.of("database_unavailable");
         }
-        if (e.getErrorCode() == 3159 || mentions(e, "ssl connection required") || mentions(e, "requires tls")
-                || mentions(e, "server doesn't support ssl") || mentions(e, "does not support ssl")) {
+        if (facts.isTlsNotOffered(e)) {
             return Optional.of("tls_not_offered");
         }
         return Optional.empty();
-    }
-
-    private static boolean mentions(Throwable e, String text) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains(text)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

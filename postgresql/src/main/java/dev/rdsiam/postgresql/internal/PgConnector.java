@@ -9,7 +9,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -129,57 +128,30 @@ public final class PgConnector implements Connector {
 
     @Override
     public boolean isAuthFailure(SQLException e) {
-        String state = e.getSQLState();
-        return ("28000".equals(state) || "28P01".equals(state)) && !mentions(e, "no credentials for the role");
+        return PgFacts.INSTANCE.isAuthFailure(e);
     }
 
     @Override
     public SQLException diagnose(SQLException e, AuthToken token) {
-        Optional<String> network = Diagnosis.network(e, config);
-        if (network.isPresent()) {
-            return Diagnosis.withAdvice(e, network.get());
-        }
-        if (mentions(e, "no credentials for the role")) {
-            return Diagnosis.withAdvice(e, Diagnosis.proxyHasNoCredentials(config, token.user()));
-        }
-        if (mentions(e, "too many competing requests") || mentions(e, "rate limit")) {
-            return Diagnosis.withAdvice(e, "IAM authentication is being throttled: open fewer new connections per "
-                    + "second (a pool reuses them; RDS advises under 200 new IAM connections per second), or put an "
-                    + "RDS Proxy in front");
-        }
-        if (isAuthFailure(e)) {
-            return Diagnosis.withAdvice(e, Diagnosis.iamLoginRejected(config, token,
-                    "the database user exists and has the rds_iam role (CREATE USER \"" + token.user()
-                            + "\"; GRANT rds_iam TO \"" + token.user() + "\"; user names are case-sensitive)"));
-        }
-        if ("3D000".equals(e.getSQLState())) {
-            return Diagnosis.withAdvice(e, Diagnosis.databaseUnavailable(config, token.user(),
-                    "that the user may connect to it (GRANT CONNECT ON DATABASE \"" + config.database().orElse("DB")
-                            + "\" TO \"" + token.user() + "\")"));
-        }
-        if (mentions(e, "does not support ssl")) {
-            return Diagnosis.withAdvice(e, "the server at " + Diagnosis.route(config) + " does not offer TLS, so the "
-                    + "token was not sent: an RDS endpoint always offers TLS; check that the route leads to the "
-                    + "database and not to something that terminates or strips TLS");
-        }
-        return e;
+        return Diagnosis.diagnose(e, token, config, PgFacts.INSTANCE);
     }
 
     @Override
     public Optional<String> failureKind(SQLException e) {
-        if (mentions(e, "no credentials for the role")) {
+        PgFacts facts = PgFacts.INSTANCE;
+        if (Diagnosis.isProxyWithoutCredentials(e)) {
             return Optional.of("proxy_no_credentials");
         }
-        if (mentions(e, "too many competing requests") || mentions(e, "rate limit")) {
+        if (facts.isThrottled(e)) {
             return Optional.of("throttled");
         }
-        if ("53300".equals(e.getSQLState())) {
+        if (facts.isTooManyConnections(e)) {
             return Optional.of("too_many_connections");
         }
-        if ("3D000".equals(e.getSQLState())) {
+        if (facts.isDatabaseUnavailable(e)) {
             return Optional.of("database_unavailable");
         }
-        if (mentions(e, "does not support ssl")) {
+        if (facts.isTlsNotOffered(e)) {
             return Optional.of("tls_not_offered");
         }
         return Optional.empty();
@@ -191,15 +163,6 @@ public final class PgConnector implements Connector {
         } catch (SQLException | RuntimeException e) {
             failure.addSuppressed(e);
         }
-    }
-
-    private static boolean mentions(Throwable e, String text) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains(text)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

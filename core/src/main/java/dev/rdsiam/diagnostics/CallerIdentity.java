@@ -1,7 +1,7 @@
-package dev.rdsiam.cli;
+package dev.rdsiam.diagnostics;
 
 import dev.rdsiam.RdsIamConfig;
-import dev.rdsiam.TokenUnavailableException;
+import dev.rdsiam.Credentials;
 import dev.rdsiam.internal.net.Elapsed;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,17 +10,13 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -41,7 +37,7 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
  * region by default). Every wait is bounded: the HTTP client's connect and read timeouts, the SDK's call timeout and a
  * daemon thread that is abandoned after the bound.
  */
-final class CallerIdentity {
+public final class CallerIdentity {
 
     /**
      * What STS answered.
@@ -50,28 +46,44 @@ final class CallerIdentity {
      * @param account the caller's 12-digit account
      * @param skew the server's clock minus this machine's (positive: this machine is behind), if a Date came back
      */
-    record Answer(String arn, String account, Optional<Duration> skew) {
+    public record Answer(String arn, String account, Optional<Duration> skew) {
     }
 
     /** STS did not answer with an identity; {@link #skew()} is known when it answered at all (with a refusal). */
-    static final class Failure extends Exception {
+    public static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
         private final transient Optional<Duration> skew;
         private final boolean timedOut;
 
-        Failure(String message, Optional<Duration> skew, boolean timedOut, Throwable cause) {
+        /**
+         * A failure to learn the caller's identity.
+         *
+         * @param message what went wrong (no secret)
+         * @param skew the measured skew, if any
+         * @param timedOut whether no answer came within the bound
+         * @param cause the cause, or {@code null}
+         */
+        public Failure(String message, Optional<Duration> skew, boolean timedOut, Throwable cause) {
             super(message, cause);
             this.skew = skew;
             this.timedOut = timedOut;
         }
 
-        /** The server's clock minus this machine's, if the refusal carried a Date header. */
-        Optional<Duration> skew() {
+        /**
+         * The server's clock minus this machine's.
+         *
+         * @return the skew, if the refusal carried a Date header
+         */
+        public Optional<Duration> skew() {
             return skew;
         }
 
-        /** Whether no answer came within the bound. */
-        boolean timedOut() {
+        /**
+         * Whether no answer came within the bound.
+         *
+         * @return true on a timeout
+         */
+        public boolean timedOut() {
             return timedOut;
         }
     }
@@ -90,16 +102,16 @@ final class CallerIdentity {
      * @throws Failure when STS refused, failed or did not answer within three times {@code timeout}; its message
      *     carries no secret
      */
-    static Answer ask(RdsIamConfig config, AwsCredentials credentials, Duration timeout, boolean retry)
+    public static Answer ask(RdsIamConfig config, AwsCredentials credentials, Duration timeout, boolean retry)
             throws Failure {
         Duration bound = timeout.multipliedBy(3);
         Clock clock = config.clock();
         try {
-            return bounded(() -> {
+            return Bounded.run(() -> {
                 GetCallerIdentityResponse who = call(config, credentials, timeout, bound, retry);
                 Instant local = clock.instant();
                 return new Answer(who.arn(), who.account(), skew(who.sdkHttpResponse(), local));
-            }, bound);
+            }, bound, "sts");
         } catch (TimeoutException e) {
             throw new Failure("sts:GetCallerIdentity did not answer within " + Elapsed.format(bound), Optional.empty(),
                     true, e);
@@ -109,8 +121,31 @@ final class CallerIdentity {
             if (cause instanceof AwsServiceException && ((AwsServiceException) cause).awsErrorDetails() != null) {
                 skew = skew(((AwsServiceException) cause).awsErrorDetails().sdkHttpResponse(), clock.instant());
             }
-            throw new Failure("sts:GetCallerIdentity failed (" + safeMessage(cause) + ")", skew, false, cause);
+            throw new Failure("sts:GetCallerIdentity failed (" + Bounded.safeMessage(cause) + ")", skew, false, cause);
         }
+    }
+
+    /**
+     * Asks STS who the configured credentials (those that sign tokens) are: resolves them first, within three times
+     * the connect timeout, then calls as {@link #ask(RdsIamConfig, AwsCredentials, Duration, boolean)} with retries.
+     *
+     * @param config the configuration
+     * @return the identity and the measured skew
+     * @throws Failure when no credentials resolve, or STS refused, failed or did not answer; no secret in its message
+     */
+    public static Answer ask(RdsIamConfig config) throws Failure {
+        AwsCredentials credentials;
+        Duration bound = config.connectTimeout().multipliedBy(3);
+        try (Credentials source = Credentials.of(config)) {
+            credentials = Bounded.run(() -> source.provider().resolveCredentials(), bound, "credentials");
+        } catch (TimeoutException e) {
+            throw new Failure("no AWS credentials within " + Elapsed.format(bound) + " from "
+                    + config.credentialsDescription(), Optional.empty(), true, e);
+        } catch (ExecutionException e) {
+            throw new Failure("no AWS credentials from " + config.credentialsDescription() + ": "
+                    + Bounded.safeMessage(e.getCause()), Optional.empty(), false, e.getCause());
+        }
+        return ask(config, credentials, config.connectTimeout(), true);
     }
 
     private static GetCallerIdentityResponse call(RdsIamConfig config, AwsCredentials credentials, Duration timeout,
@@ -144,39 +179,17 @@ final class CallerIdentity {
                 .map(server -> Duration.between(local, server.plusMillis(500)));
     }
 
-    /** An HTTP date ({@code Tue, 01 Dec 2026 09:12:00 GMT}), or empty when it is not one. */
-    static Optional<Instant> parseDate(String value) {
+    /**
+     * Reads an HTTP date.
+     *
+     * @param value e.g. {@code Tue, 01 Dec 2026 09:12:00 GMT}
+     * @return the instant, or empty when it is not an HTTP date
+     */
+    public static Optional<Instant> parseDate(String value) {
         try {
             return Optional.of(ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
         } catch (DateTimeParseException e) {
             return Optional.empty();
-        }
-    }
-
-    /** The message of an SDK or other failure, which never carries a secret. */
-    static String safeMessage(Throwable t) {
-        if (t == null) {
-            return "unknown failure";
-        }
-        String m = t.getMessage();
-        boolean explained = t instanceof SdkException || t instanceof TokenUnavailableException;
-        return (explained ? "" : t.getClass().getSimpleName() + ": ") + (m == null ? "" : m);
-    }
-
-    /** Runs {@code task} on a daemon thread and waits at most {@code bound} (a hung call cannot hold the command). */
-    static <T> T bounded(Callable<T> task, Duration bound) throws TimeoutException, ExecutionException {
-        FutureTask<T> future = new FutureTask<>(task);
-        Thread t = new Thread(future, "rdsiam-sts");
-        t.setDaemon(true);
-        t.start();
-        try {
-            return future.get(bound.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ExecutionException("interrupted", e);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw e;
         }
     }
 }

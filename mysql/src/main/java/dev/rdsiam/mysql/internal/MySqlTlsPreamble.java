@@ -1,28 +1,23 @@
-package dev.rdsiam.cli;
+package dev.rdsiam.mysql.internal;
 
-import dev.rdsiam.Engine;
+import dev.rdsiam.spi.TlsPreamble;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What an engine's client says before TLS starts, done by hand so that the doctor can report each step: PostgreSQL's
- * {@code SSLRequest} (answered {@code S}), or MySQL's server greeting followed by the client's {@code SSLRequest}
- * packet. After it the socket is ready for the TLS handshake.
+ * MySQL's exchange before TLS, for the TLS probe: the server's greeting (version, connection id, whether it offers
+ * TLS), then the client's {@code SSLRequest} packet. Errors the server sends instead of a greeting (1129 host
+ * blocked, 1040 too many connections) are explained.
  *
  * <pre>{@code
- * String said = TlsPreamble.negotiate(Engine.POSTGRESQL, socket, "127.0.0.1:8888");
- * SSLSocket tls = new IdentityTls(trust).handshake(socket, identityHost, 5432, timeout);
+ * String said = new MySqlTlsPreamble().negotiate(socket, "127.0.0.1:3306");
  * }</pre>
  */
-final class TlsPreamble {
-
-    /** The PostgreSQL SSLRequest code, 1234 &lt;&lt; 16 | 5679. */
-    static final int PG_SSL_REQUEST = 80877103;
+public final class MySqlTlsPreamble implements TlsPreamble {
 
     static final int CLIENT_PROTOCOL_41 = 0x0200;
     static final int CLIENT_SSL = 0x0800;
@@ -30,54 +25,13 @@ final class TlsPreamble {
 
     private static final int MAX_GREETING = 64 * 1024;
 
-    private TlsPreamble() {
+    /** Creates the preamble. */
+    public MySqlTlsPreamble() {
     }
 
-    /** The server refused or did not speak the engine's protocol; the message says what to check. */
-    static final class Refused extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        Refused(String message) {
-            super(message);
-        }
-    }
-
-    /**
-     * Runs the preamble on a connected socket whose read timeout is set.
-     *
-     * @param engine the engine
-     * @param socket the connected plain socket
-     * @param route {@code host:port} for messages
-     * @return what the server said, for the report
-     * @throws Refused when the server does not offer TLS or is not the engine's server
-     * @throws IOException on a network failure (a read timeout is a {@link SocketTimeoutException})
-     */
-    static String negotiate(Engine engine, Socket socket, String route) throws IOException {
-        return engine == Engine.MYSQL ? mysql(socket, route) : postgresql(socket, route);
-    }
-
-    private static String postgresql(Socket socket, String route) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(new byte[] {0, 0, 0, 8, (byte) (PG_SSL_REQUEST >>> 24), (byte) (PG_SSL_REQUEST >>> 16),
-            (byte) (PG_SSL_REQUEST >>> 8), (byte) PG_SSL_REQUEST});
-        out.flush();
-        int answer = socket.getInputStream().read();
-        switch (answer) {
-            case 'S':
-                return "PostgreSQL SSLRequest (" + PG_SSL_REQUEST + ") answered 'S': the server offers TLS";
-            case 'N':
-                throw new Refused("the server at " + route + " answered 'N' to the PostgreSQL SSLRequest: it does not "
-                        + "offer TLS, so no token would be sent; an RDS endpoint always offers TLS: check that the route "
-                        + "leads to the database and not to something that terminates or strips TLS");
-            case -1:
-                throw new Refused("the server at " + route + " closed the connection right after the PostgreSQL "
-                        + "SSLRequest: check that the port is a PostgreSQL port (a tunnel with nothing behind it "
-                        + "accepts connections and then closes them) and that --engine is right");
-            default:
-                throw new Refused("the server at " + route + " answered 0x" + Integer.toHexString(answer)
-                        + " to the PostgreSQL SSLRequest: it is not a PostgreSQL server; check the port (3306 is "
-                        + "MySQL's) and --engine");
-        }
+    @Override
+    public String negotiate(Socket socket, String route) throws IOException {
+        return mysql(socket, route);
     }
 
     private static String mysql(Socket socket, String route) throws IOException {

@@ -1,4 +1,4 @@
-package dev.rdsiam.cli;
+package dev.rdsiam.diagnostics;
 
 import dev.rdsiam.RdsIamConfig;
 import java.time.Duration;
@@ -15,10 +15,10 @@ import java.time.Duration;
  * <p>A skew is the server's time minus this machine's: positive when this machine is behind. Above
  * {@link #WARNING} (5 minutes, the usual SigV4 allowance) it is worth a warning.
  */
-final class ClockSkew {
+public final class ClockSkew {
 
     /** Skews larger than this are reported as a problem. */
-    static final Duration WARNING = Duration.ofMinutes(5);
+    public static final Duration WARNING = Duration.ofMinutes(5);
 
     /** The precision of an HTTP Date header, plus the time of the round trip. */
     private static final Duration PRECISION = Duration.ofSeconds(2);
@@ -35,7 +35,7 @@ final class ClockSkew {
      * @param skew the server's time minus this machine's
      * @return true above 5 minutes
      */
-    static boolean worthAWarning(Duration skew) {
+    public static boolean worthAWarning(Duration skew) {
         return skew.abs().compareTo(WARNING) > 0;
     }
 
@@ -45,7 +45,7 @@ final class ClockSkew {
      * @param skew the server's time minus this machine's
      * @return one sentence
      */
-    static String describe(Duration skew) {
+    public static String describe(Duration skew) {
         Duration d = skew.abs();
         if (d.compareTo(PRECISION) <= 0) {
             return "this machine's clock agrees with STS's (within " + PRECISION.toSeconds() + " s, the precision of "
@@ -68,8 +68,13 @@ final class ClockSkew {
                 + " after they are printed instead of 15 minutes; " + FIX;
     }
 
-    /** {@code 45 s}, {@code 20 min 3 s}, {@code 2 h 5 min}. */
-    static String amount(Duration d) {
+    /**
+     * A duration in words a person reads quickly.
+     *
+     * @param d the duration (its sign is ignored)
+     * @return {@code 45 s}, {@code 20 min 3 s}, {@code 2 h 5 min}
+     */
+    public static String amount(Duration d) {
         long s = Math.round(d.abs().toMillis() / 1000.0);
         if (s < 60) {
             return s + " s";
