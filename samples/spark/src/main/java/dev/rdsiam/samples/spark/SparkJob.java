@@ -173,8 +173,8 @@ public final class SparkJob {
                     partitions, result.size(), target, seconds);
             out.printf("IAM tokens minted in this JVM for the job: %d (one cache per URL and property set; each "
                     + "task's connection logged in with it)%n",
-                    RdsIamDriver.dataSourceFor(ep.url(), ep.connectionPropertiesForDriver()).tokenProvider()
-                            .mintedCount());
+                    RdsIamDriver.dataSourceFor(ep.url(), ep.connectionPropertiesForDriver()).status()
+                            .tokensMinted());
             return 0;
         } finally {
             spark.stop();
