@@ -307,4 +307,33 @@ public final class Diagnosis {
         }
         return new SQLException(message, state, code, e);
     }
+
+    /**
+     * The kind of a failure the engine can tell, for meters and the DataSource's status: {@code proxy_no_credentials},
+     * the engine's own kinds ({@link EngineFacts#engineKind}), {@code throttled}, {@code database_unavailable},
+     * {@code tls_not_offered}; empty for anything else (network, TLS and rejected tokens are classified by the core).
+     *
+     * @param e the failure
+     * @param facts the engine's facts
+     * @return the kind, or empty
+     */
+    public static java.util.Optional<String> failureKind(SQLException e, EngineFacts facts) {
+        if (isProxyWithoutCredentials(e)) {
+            return java.util.Optional.of("proxy_no_credentials");
+        }
+        java.util.Optional<String> engine = facts.engineKind(e);
+        if (engine.isPresent()) {
+            return engine;
+        }
+        if (facts.isThrottled(e)) {
+            return java.util.Optional.of("throttled");
+        }
+        if (facts.isDatabaseUnavailable(e)) {
+            return java.util.Optional.of("database_unavailable");
+        }
+        if (facts.isTlsNotOffered(e)) {
+            return java.util.Optional.of("tls_not_offered");
+        }
+        return java.util.Optional.empty();
+    }
 }

@@ -79,4 +79,17 @@ public interface EngineFacts {
     default Optional<String> engineAdvice(SQLException e) {
         return Optional.empty();
     }
+
+    /**
+     * The kind, for meters and the DataSource's status, of a condition only this engine names (for example MySQL's
+     * {@code host_blocked}, {@code too_many_connections}); checked after the proxy's refusal and before the kinds
+     * every engine has ({@code throttled}, {@code database_unavailable}, {@code tls_not_offered}). The default knows
+     * none.
+     *
+     * @param e the failure
+     * @return the kind, or empty
+     */
+    default Optional<String> engineKind(SQLException e) {
+        return Optional.empty();
+    }
 }

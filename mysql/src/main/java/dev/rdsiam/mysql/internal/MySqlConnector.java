@@ -122,23 +122,7 @@ public final class MySqlConnector implements Connector {
 
     @Override
     public Optional<String> failureKind(SQLException e) {
-        MySqlFacts facts = MySqlFacts.INSTANCE;
-        if (Diagnosis.isProxyWithoutCredentials(e)) {
-            return Optional.of("proxy_no_credentials");
-        }
-        if (facts.isHostBlocked(e)) {
-            return Optional.of("host_blocked");
-        }
-        if (facts.isThrottled(e)) {
-            return Optional.of("too_many_connections");
-        }
-        if (facts.isDatabaseUnavailable(e)) {
-            return Optional.of("database_unavailable");
-        }
-        if (facts.isTlsNotOffered(e)) {
-            return Optional.of("tls_not_offered");
-        }
-        return Optional.empty();
+        return Diagnosis.failureKind(e, MySqlFacts.INSTANCE);
     }
 
     @Override

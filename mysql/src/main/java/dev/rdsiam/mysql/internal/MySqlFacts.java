@@ -60,6 +60,18 @@ public final class MySqlFacts implements EngineFacts {
         return e.getErrorCode() == 1129 || mentions(e, "is blocked because of many connection errors");
     }
 
+    /** MySQL's blocked host and its "too many connections" (1040, which {@link #isThrottled} also covers). */
+    @Override
+    public Optional<String> engineKind(SQLException e) {
+        if (isHostBlocked(e)) {
+            return Optional.of("host_blocked");
+        }
+        if (isThrottled(e)) {
+            return Optional.of("too_many_connections");
+        }
+        return Optional.empty();
+    }
+
     @Override
     public Optional<String> engineAdvice(SQLException e) {
         if (isHostBlocked(e)) {

@@ -138,23 +138,7 @@ public final class PgConnector implements Connector {
 
     @Override
     public Optional<String> failureKind(SQLException e) {
-        PgFacts facts = PgFacts.INSTANCE;
-        if (Diagnosis.isProxyWithoutCredentials(e)) {
-            return Optional.of("proxy_no_credentials");
-        }
-        if (facts.isThrottled(e)) {
-            return Optional.of("throttled");
-        }
-        if (facts.isTooManyConnections(e)) {
-            return Optional.of("too_many_connections");
-        }
-        if (facts.isDatabaseUnavailable(e)) {
-            return Optional.of("database_unavailable");
-        }
-        if (facts.isTlsNotOffered(e)) {
-            return Optional.of("tls_not_offered");
-        }
-        return Optional.empty();
+        return Diagnosis.failureKind(e, PgFacts.INSTANCE);
     }
 
     private static void closeQuietly(Connection c, Exception failure) {

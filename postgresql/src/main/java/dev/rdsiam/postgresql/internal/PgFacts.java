@@ -55,6 +55,12 @@ public final class PgFacts implements EngineFacts {
         return "53300".equals(e.getSQLState());
     }
 
+    /** PostgreSQL's "too many connections" (53300). */
+    @Override
+    public java.util.Optional<String> engineKind(SQLException e) {
+        return isTooManyConnections(e) ? java.util.Optional.of("too_many_connections") : java.util.Optional.empty();
+    }
+
     @Override
     public boolean isTlsNotOffered(SQLException e) {
         return mentions(e, "does not support ssl");
