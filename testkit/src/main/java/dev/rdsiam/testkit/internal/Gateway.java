@@ -73,6 +73,30 @@ public abstract class Gateway implements Closeable {
         return socket;
     }
 
+    /**
+     * Binds the port again after {@link #suspend()}. While it was closed, the kernel may have given the same
+     * (ephemeral) number to the local end of an outgoing connection on this machine; such a connection is
+     * short-lived here, so the bind is retried for a few seconds before it fails.
+     */
+    private static ServerSocket rebind(int port) throws IOException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            try {
+                return bind(port);
+            } catch (java.net.BindException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** @return the bound port (kept while {@link #suspend() suspended}) */
     public int port() {
         return port;
@@ -103,7 +127,7 @@ public abstract class Gateway implements Closeable {
         if (closed || server != null) {
             return;
         }
-        ServerSocket next = bind(port);
+        ServerSocket next = rebind(port);
         server = next;
         pool.execute(() -> acceptLoop(next));
     }
