@@ -108,6 +108,7 @@ final class ConfigChecks {
             errors.add("rdsiam.stsRegion " + Redaction.quote(stsRegion) + " is not a region name: use e.g. us-east-1");
         }
         checkRoute();
+        checkWrapper(endpoint);
         checkDurations();
         checkCredentials(extras.credentialsProvider());
         checkTrust();
@@ -206,6 +207,44 @@ final class ConfigChecks {
         }
         if (connectPort != null && (connectPort < 1 || connectPort > 65535)) {
             errors.add("rdsiam.connectPort " + connectPort + " is out of range: use a port from 1 to 65535");
+        }
+    }
+
+    /** Wrapper plugins that open connections to other hosts than the configured one (instances, readers). */
+    static final java.util.Set<String> TOPOLOGY_PLUGINS = java.util.Set.of("initialConnection", "failover",
+            "failover2", "gdbFailover", "readWriteSplitting", "autoReadWriteSplitting", "srw", "gdbReadWriteSplitting",
+            "auroraStaleDns", "customEndpoint", "fastestResponseStrategy", "limitless");
+
+    @SuppressWarnings("unchecked")
+    private void checkWrapper(RdsEndpoint endpoint) {
+        Map<String, RdsIamConfig.Route> routes = (Map<String, RdsIamConfig.Route>) v.get(RdsIamProperty.ROUTES);
+        String connectHost = str(RdsIamProperty.CONNECT_HOST);
+        Integer connectPort = (Integer) v.get(RdsIamProperty.CONNECT_PORT);
+        if (routes != null && endpoint != null && connectHost != null) {
+            RdsIamConfig.Route own = routes.get(endpoint.host().toLowerCase(Locale.ROOT));
+            if (own != null && !(own.host().equalsIgnoreCase(connectHost.trim()) && own.port() == connectPort)) {
+                errors.add("rdsiam.routes gives rdsiam.host '" + endpoint.host() + "' the route " + own
+                        + ", rdsiam.connectHost/connectPort another: give the route of the configured host once");
+            }
+        }
+        List<String> plugins = (List<String>) v.get(RdsIamProperty.WRAPPER_PLUGINS);
+        if (plugins == null) {
+            return;
+        }
+        List<String> topology = plugins.stream().filter(TOPOLOGY_PLUGINS::contains).toList();
+        if (topology.isEmpty()) {
+            return;
+        }
+        if (endpoint != null && endpoint.type().isProxy()) {
+            errors.add("rdsiam.wrapperPlugins " + String.join(",", topology) + " find and switch Aurora instances, "
+                    + "but rdsiam.host is an RDS Proxy endpoint: the proxy fails over on its own and hides the "
+                    + "instances; remove " + String.join(",", topology) + " (or connect to the cluster endpoint)");
+        }
+        if (connectHost != null && routes == null) {
+            errors.add("rdsiam.connectHost routes only rdsiam.host, but rdsiam.wrapperPlugins "
+                    + String.join(",", topology) + " connect to the cluster's instances too (after a failover, to "
+                    + "another one): one tunnel cannot reach them all; give every instance its route in "
+                    + "rdsiam.routes=INSTANCE=HOST:PORT,... or connect without a tunnel (from inside the VPC)");
         }
     }
 

@@ -45,10 +45,11 @@ public final class RdsIamConfig {
 
     /**
      * {@code RDSIAM_} variables that belong to the project's tools, not to the configuration: the {@code rdsiam}
-     * launcher's JVM options and the facts the testkit prints for an Aurora cluster.
+     * launcher's JVM options and the facts the testkit prints for an Aurora cluster (its {@code RDSIAM_ROUTES} is
+     * the key {@code rdsiam.routes}).
      */
     public static final Set<String> TOOL_VARIABLES = Set.of("RDSIAM_JAVA_OPTS", "RDSIAM_CLUSTER_HOST",
-            "RDSIAM_READER_HOST", "RDSIAM_INSTANCE_HOSTS", "RDSIAM_ROUTES");
+            "RDSIAM_READER_HOST", "RDSIAM_INSTANCE_HOSTS");
 
     private static final Logger LOG = LoggerFactory.getLogger(RdsIamConfig.class);
     private static final Set<String> WARNED_VARIABLES = ConcurrentHashMap.newKeySet();
@@ -232,6 +233,39 @@ public final class RdsIamConfig {
     /** Whether a route other than the identity is configured. */
     public boolean hasRoute() {
         return route != null;
+    }
+
+    /**
+     * The routes per endpoint name ({@code rdsiam.routes}), names in lower case; empty when none are configured.
+     * The route of {@link #host()} may also be given as {@code connectHost}/{@code connectPort}.
+     */
+    public Map<String, Route> routes() {
+        Map<String, Route> r = get(RdsIamProperty.ROUTES);
+        return r == null ? Map.of() : r;
+    }
+
+    /**
+     * The route to dial for a connection to the endpoint {@code identityHost}: its entry in {@link #routes()}, the
+     * {@code connectHost} route for the configured host, or empty (dial the name directly).
+     *
+     * @param identityHost the endpoint name the connection is signed for and verified against
+     */
+    public Optional<Route> routeFor(String identityHost) {
+        String name = identityHost.toLowerCase(java.util.Locale.ROOT);
+        Route r = routes().get(name);
+        if (r != null) {
+            return Optional.of(r);
+        }
+        return name.equals(endpoint.host().toLowerCase(java.util.Locale.ROOT)) ? route() : Optional.empty();
+    }
+
+    /**
+     * The AWS Advanced JDBC Wrapper plugin codes ({@code rdsiam.wrapperPlugins}) in the order given; empty when the
+     * DataSource connects through the engine's driver alone.
+     */
+    public List<String> wrapperPlugins() {
+        List<String> l = get(RdsIamProperty.WRAPPER_PLUGINS);
+        return l == null ? List.of() : l;
     }
 
     /** Bound on TCP connect, TLS handshake and each read of the login. */
@@ -463,6 +497,29 @@ public final class RdsIamConfig {
         /** Dial this host instead of the identity host (tunnel, NLB, jump host). Needs {@link #connectPort(int)}. */
         public Builder connectHost(String connectHost) {
             return put(RdsIamProperty.CONNECT_HOST, connectHost);
+        }
+
+        /**
+         * Routes per endpoint name ({@code rdsiam.routes}): for a cluster whose instances are each reached through
+         * their own tunnel or NLB listener.
+         */
+        public Builder routes(Map<String, Route> routes) {
+            if (routes == null || routes.isEmpty()) {
+                return put(RdsIamProperty.ROUTES, null);
+            }
+            StringBuilder sb = new StringBuilder();
+            routes.forEach((n, r) -> sb.append(sb.length() == 0 ? "" : ",").append(n).append('=')
+                    .append(r.host().indexOf(':') >= 0 ? "[" + r.host() + "]" : r.host()).append(':').append(r.port()));
+            return set(RdsIamProperty.ROUTES.key(), sb.toString());
+        }
+
+        /**
+         * Connect through the AWS Advanced JDBC Wrapper with these of its plugin codes ({@code rdsiam.wrapperPlugins},
+         * e.g. {@code "failover2", "efm2"}); none: the engine's driver alone.
+         */
+        public Builder wrapperPlugins(String... codes) {
+            return codes == null || codes.length == 0 ? put(RdsIamProperty.WRAPPER_PLUGINS, null)
+                    : set(RdsIamProperty.WRAPPER_PLUGINS.key(), String.join(",", codes));
         }
 
         /** The port to dial on {@link #connectHost(String)}. */

@@ -58,6 +58,10 @@ public enum RdsIamProperty {
     ROLE_DURATION("roleDuration", Kind.DURATION, "1h", false,
             "Duration of the assumed-role session (15m to 12h, within the role's maximum)."),
     ROLE_SESSION_NAME("roleSessionName", Kind.STRING, "rdsiam", false, "Session name for STS AssumeRole."),
+    ROUTES("routes", Kind.ROUTES, null, false,
+            "Routes per endpoint name, for clusters reached through tunnels or NLBs: NAME=HOST:PORT,... (one per "
+                    + "instance). The token and the TLS check use NAME; a name without a route is dialled directly; "
+                    + "connectHost/connectPort remain the route of host."),
     SECRET_ACCESS_KEY("secretAccessKey", Kind.STRING, null, true, "Static AWS secret access key. Needs accessKeyId."),
     SESSION_TOKEN("sessionToken", Kind.STRING, null, true,
             "Session token of static temporary credentials. Needs accessKeyId and secretAccessKey."),
@@ -75,7 +79,18 @@ public enum RdsIamProperty {
     TRUST_PEM("trustPem", Kind.PATH, null, false,
             "PEM file of extra CA certificates (GovCloud, China, a newer region, a local CA); the only trust with "
                     + "trust=pem."),
-    USER("user", Kind.STRING, null, false, "Database user that logs in with IAM (rds_iam / AWSAuthenticationPlugin).");
+    USER("user", Kind.STRING, null, false, "Database user that logs in with IAM (rds_iam / AWSAuthenticationPlugin)."),
+    WRAPPER_PLUGINS("wrapperPlugins", Kind.LIST, null, false,
+            "Connect through the AWS Advanced JDBC Wrapper with these of its plugins, e.g. "
+                    + "initialConnection,failover2,efm2 or readWriteSplitting,failover2: Aurora failover, monitoring, "
+                    + "read/write splitting with this library's tokens, TLS and routes for every host the wrapper "
+                    + "connects to. Needs dev.rdsiam:rdsiam-aws-wrapper; the wrapper's own iam and secrets plugins are "
+                    + "refused (this library's plugin replaces them).",
+            "initialConnection", "auroraConnectionTracker", "failover2", "failover", "efm2", "efm",
+            "readWriteSplitting", "autoReadWriteSplitting", "srw", "bg", "auroraStaleDns", "customEndpoint",
+            "fastestResponseStrategy", "limitless", "gdbFailover", "gdbReadWriteSplitting", "driverMetaData",
+            "dataCache", "remoteQueryCache", "sqlParser", "kmsEncryption", "logQuery", "connectTime",
+            "executionTime", "dev");
 
     /** How a property's text value is read. */
     public enum Kind {
@@ -90,8 +105,23 @@ public enum RdsIamProperty {
         /** A file path. */
         PATH,
         /** An absolute http(s) URI. */
-        URI
+        URI,
+        /** Comma-separated values, each one of {@link #allowedValues()}. */
+        LIST,
+        /** Comma-separated routes {@code NAME=HOST:PORT}. */
+        ROUTES
     }
+
+    /**
+     * Plugin codes of the AWS Advanced JDBC Wrapper that {@link #WRAPPER_PLUGINS} refuses, with the reason: they
+     * would supply the password themselves, which is this library's plugin's job.
+     */
+    static final java.util.Map<String, String> REFUSED_WRAPPER_PLUGINS = java.util.Map.of(
+            "iam", "the wrapper's own IAM plugin",
+            "awsSecretsManager", "the wrapper's Secrets Manager plugin",
+            "awsSecretsManager2", "the wrapper's Secrets Manager plugin",
+            "federatedAuth", "the wrapper's federated (ADFS) login plugin",
+            "okta", "the wrapper's Okta login plugin");
 
     /** The prefix of keys in properties, URLs and Spring/Quarkus configuration. */
     public static final String PREFIX = "rdsiam.";
@@ -155,7 +185,7 @@ public enum RdsIamProperty {
         return description;
     }
 
-    /** For {@link Kind#CHOICE}: the allowed values; otherwise empty. */
+    /** For {@link Kind#CHOICE} and {@link Kind#LIST}: the allowed values; otherwise empty. */
     public List<String> allowedValues() {
         return allowedValues;
     }
@@ -203,6 +233,10 @@ public enum RdsIamProperty {
                 } catch (java.nio.file.InvalidPathException e) {
                     throw new IllegalArgumentException(k + " " + Redaction.quote(text) + " is not a valid path", e);
                 }
+            case LIST:
+                return parseList(k, text);
+            case ROUTES:
+                return parseRoutes(k, text);
             case URI:
                 try {
                     return new java.net.URI(text);
@@ -213,6 +247,78 @@ public enum RdsIamProperty {
             default:
                 return text;
         }
+    }
+
+    private List<String> parseList(String k, String text) {
+        java.util.LinkedHashSet<String> codes = new java.util.LinkedHashSet<>();
+        for (String raw : text.split(",")) {
+            String code = raw.trim();
+            if (code.isEmpty()) {
+                continue;
+            }
+            String refused = REFUSED_WRAPPER_PLUGINS.get(code);
+            if (refused != null) {
+                throw new IllegalArgumentException(k + " lists '" + code + "', " + refused + ": this library's plugin "
+                        + "supplies the token (per host, single flight, never logged) over verified TLS in its place; "
+                        + "remove '" + code + "' from " + k);
+            }
+            if (!allowedValues.contains(code)) {
+                throw new IllegalArgumentException(k + " lists " + Redaction.quote(code) + ", which is no plugin code "
+                        + "of the AWS Advanced JDBC Wrapper 4.3: use some of " + String.join(", ", allowedValues));
+            }
+            codes.add(code);
+        }
+        if (codes.isEmpty()) {
+            throw new IllegalArgumentException(k + " lists no plugin: give codes such as failover2,efm2, or leave "
+                    + "the key out");
+        }
+        return List.copyOf(codes);
+    }
+
+    private static java.util.Map<String, RdsIamConfig.Route> parseRoutes(String k, String text) {
+        java.util.Map<String, RdsIamConfig.Route> routes = new java.util.LinkedHashMap<>();
+        for (String raw : text.split(",")) {
+            String entry = raw.trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            int colon = entry.lastIndexOf(':');
+            String shown = Redaction.quote(entry);
+            if (eq <= 0 || colon < eq + 2 || colon == entry.length() - 1) {
+                throw new IllegalArgumentException(k + " entry " + shown + " is not NAME=HOST:PORT: write e.g. "
+                        + "instance-1.c0ffee.us-east-1.rds.amazonaws.com=127.0.0.1:15432");
+            }
+            String name = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            String host = entry.substring(eq + 1, colon).trim();
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            String nameProblem = ConfigChecks.hostProblem(name);
+            String hostProblem = host.isEmpty() ? "is blank" : host.indexOf(':') >= 0 ? null
+                    : ConfigChecks.hostProblem(host);
+            if (nameProblem != null || hostProblem != null) {
+                throw new IllegalArgumentException(k + " entry " + shown + ": the " + (nameProblem != null
+                        ? "name " + nameProblem : "host " + hostProblem) + " (write NAME=HOST:PORT)");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(entry.substring(colon + 1).trim());
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException(k + " entry " + shown + " has no port from 1 to 65535 after the "
+                        + "last ':'");
+            }
+            if (routes.put(name, new RdsIamConfig.Route(host, port)) != null) {
+                throw new IllegalArgumentException(k + " names '" + name + "' twice: give each name one route");
+            }
+        }
+        if (routes.isEmpty()) {
+            throw new IllegalArgumentException(k + " lists no route: write NAME=HOST:PORT,... or leave the key out");
+        }
+        return java.util.Collections.unmodifiableMap(routes);
     }
 
     /** The default, read with {@link #parse(String)}; null when the key has none (or it depends on the engine). */
@@ -230,6 +336,15 @@ public enum RdsIamProperty {
         }
         if (value instanceof Trust) {
             return ((Trust) value).key();
+        }
+        if (value instanceof List) {
+            return String.join(",", ((List<?>) value).stream().map(String::valueOf).toList());
+        }
+        if (value instanceof java.util.Map) {
+            StringBuilder sb = new StringBuilder();
+            ((java.util.Map<?, ?>) value).forEach((n, r) -> sb.append(sb.length() == 0 ? "" : ",").append(n)
+                    .append('=').append(r));
+            return sb.toString();
         }
         return String.valueOf(value);
     }

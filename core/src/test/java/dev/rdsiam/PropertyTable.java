@@ -17,7 +17,8 @@ final class PropertyTable {
             }
             String desc = p.description().replace("|", "\\|");
             if (!p.allowedValues().isEmpty()) {
-                desc += " One of: " + String.join(", ", p.allowedValues()) + ".";
+                desc += (p.kind() == RdsIamProperty.Kind.LIST ? " Any of: " : " One of: ")
+                        + String.join(", ", p.allowedValues()) + ".";
             }
             if (p.isSecret()) {
                 desc += " **Secret**: never logged or shown.";

@@ -90,7 +90,8 @@ class RdsIamPropertyTest {
     @Test
     void choices_areListedForChoiceKeysOnly() {
         for (RdsIamProperty p : RdsIamProperty.values()) {
-            assertThat(p.allowedValues().isEmpty()).as(p.key()).isEqualTo(p.kind() != RdsIamProperty.Kind.CHOICE);
+            assertThat(p.allowedValues().isEmpty()).as(p.key()).isEqualTo(p.kind() != RdsIamProperty.Kind.CHOICE
+                    && p.kind() != RdsIamProperty.Kind.LIST);
         }
         assertThat(RdsIamProperty.TRUST.allowedValues())
                 .containsExactlyElementsOf(Arrays.stream(Trust.values()).map(Trust::key).collect(Collectors.toList()));

@@ -11,9 +11,13 @@ import dev.rdsiam.diagnostics.Diagnosis;
 import dev.rdsiam.internal.credentials.CredentialsSource;
 import dev.rdsiam.internal.token.CachingTokenProvider;
 import dev.rdsiam.internal.token.TokenSigner;
+import dev.rdsiam.spi.ConnectionScope;
 import dev.rdsiam.spi.Connector;
 import dev.rdsiam.spi.ConnectorContext;
 import dev.rdsiam.spi.EngineBinding;
+import dev.rdsiam.spi.Logins;
+import dev.rdsiam.spi.WrapperBinding;
+import dev.rdsiam.spi.WrapperConnector;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -51,8 +55,10 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
     private final CredentialsSource credentials;
     private final TokenSigner signer = new TokenSigner();
     private final CachingTokenProvider tokens;
-    private final Map<String, CachingTokenProvider> otherUsers = new ConcurrentHashMap<>();
+    /** The token caches by endpoint (lower-case host, port) and user; {@link #tokens} is one of them. */
+    private final Map<TokenKey, CachingTokenProvider> providers = new ConcurrentHashMap<>();
     private final Connector connector;
+    private final WrapperConnector wrapper;
     private final ConnectorContext context;
     private final LoginBackoff backoff = new LoginBackoff();
     private final Instruments instruments;
@@ -102,10 +108,35 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
             throw e;
         }
         this.instruments = meters;
-        this.tokens = new CachingTokenProvider(config, config.user(), credentials.provider(),
-                credentials.description(), signer, instruments);
+        this.tokens = provider(config.host(), config.port(), config.user());
         this.connector = c;
+        WrapperConnector w = null;
+        if (!config.wrapperPlugins().isEmpty()) {
+            try {
+                WrapperBinding wb = WrapperBinding.find().orElseThrow(() -> new IllegalArgumentException(
+                        "rdsiam.wrapperPlugins is set, but the AWS wrapper binding is not on the class path: add the "
+                                + "dependency dev.rdsiam:rdsiam-aws-wrapper (it brings "
+                                + "software.amazon.jdbc:aws-advanced-jdbc-wrapper), or remove rdsiam.wrapperPlugins"));
+                w = wb.connector(context, c, this::login);
+            } catch (RuntimeException e) {
+                c.close();
+                meters.close();
+                credentials.close();
+                throw e;
+            }
+        }
+        this.wrapper = w;
         LOG.debug("{} - created: {}", config.name(), config);
+    }
+
+    /** The key of a token cache: the endpoint (host in lower case, port) and the database user. */
+    private record TokenKey(String host, int port, String user) {
+    }
+
+    private CachingTokenProvider provider(String host, int port, String user) {
+        return providers.computeIfAbsent(new TokenKey(host.toLowerCase(java.util.Locale.ROOT), port, user),
+                k -> new CachingTokenProvider(config, host, port, user, credentials.provider(),
+                        credentials.description(), signer, instruments));
     }
 
     /** The configuration. */
@@ -157,6 +188,10 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
 
     @Override
     public Connection getConnection() throws SQLException {
+        if (wrapper != null) {
+            requireOpen();
+            return wrapper.connect(config.user());
+        }
         return connect(tokens, config.user());
     }
 
@@ -173,20 +208,36 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
         if (username == null || username.equals(config.user())) {
             return getConnection();
         }
-        CachingTokenProvider p = otherUsers.computeIfAbsent(username,
-                u -> new CachingTokenProvider(config, u, credentials.provider(), credentials.description(), signer,
-                        instruments));
-        return connect(p, username);
+        if (wrapper != null) {
+            requireOpen();
+            return wrapper.connect(username);
+        }
+        return connect(provider(config.host(), config.port(), username), username);
     }
 
-    private Connection connect(CachingTokenProvider provider, String user) throws SQLException {
+    private void requireOpen() throws SQLException {
         if (closed) {
             throw new SQLException("DataSource '" + config.name() + "' is closed", "08003");
         }
+    }
+
+    private Connection connect(CachingTokenProvider provider, String user) throws SQLException {
+        return login(provider, token -> connector.connect(user, token));
+    }
+
+    /** {@link Logins#login}: a physical connection to one endpoint of a cluster, for the wrapper front. */
+    private Connection login(String host, int port, dev.rdsiam.RdsIamConfig.Route directRoute, String user,
+            Logins.Login open) throws SQLException {
+        return login(provider(host, port, user),
+                token -> ConnectionScope.open(context, host, port, directRoute, () -> open.open(token)));
+    }
+
+    private Connection login(CachingTokenProvider provider, Logins.Login open) throws SQLException {
+        requireOpen();
         awaitBackoff();
         CachingTokenProvider.Lease lease = lease(provider);
         try {
-            Connection c = attempt(user, lease.token());
+            Connection c = attempt(open, lease.token());
             backoff.succeeded();
             return c;
         } catch (SQLException first) {
@@ -204,7 +255,7 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
             LOG.debug("{} - login with a cached token was rejected; retrying once with a {} token", config.name(),
                     fresh.minted() ? "freshly minted" : "newer");
             try {
-                Connection c = attempt(user, fresh.token());
+                Connection c = attempt(open, fresh.token());
                 backoff.succeeded();
                 return c;
             } catch (SQLException second) {
@@ -223,10 +274,10 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
      * One physical connection attempt, counted and timed, its outcome kept for {@link #status()}; a failure is
      * thrown diagnosed (message with advice, same SQLState, vendor code and subclass, the driver's as cause).
      */
-    private Connection attempt(String user, AuthToken token) throws SQLException {
+    private Connection attempt(Logins.Login open, AuthToken token) throws SQLException {
         long start = System.nanoTime();
         try {
-            Connection c = connector.connect(user, token);
+            Connection c = open.open(token);
             record(Outcome.OK, start, null);
             return c;
         } catch (SQLException e) {
@@ -261,7 +312,9 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
         Optional<AuthToken> current = tokens.current();
         return new DataSourceStatus(config.name(), config.engine(), config.host(), config.port(),
                 credentials.description(), attempts, current.map(AuthToken::issuedAt),
-                current.map(AuthToken::expiresAt), tokens.mintedCount(), tokens.reusedCount(),
+                current.map(AuthToken::expiresAt), providers.values().stream().mapToLong(
+                        CachingTokenProvider::mintedCount).sum(), providers.values().stream().mapToLong(
+                        CachingTokenProvider::reusedCount).sum(),
                 context.lastHandshake().map(h -> h.notAfter()), context.trustEarliestExpiry());
     }
 
@@ -311,12 +364,22 @@ public final class RdsIamDataSource implements DataSource, AutoCloseable {
         }
         closed = true;
         try {
+            if (wrapper != null) {
+                wrapper.close();
+            }
+        } finally {
+            closeRest();
+        }
+        LOG.debug("{} - closed (tokens minted: {})", config.name(), tokens.mintedCount());
+    }
+
+    private void closeRest() {
+        try {
             connector.close();
         } finally {
             instruments.close();
             credentials.close();
         }
-        LOG.debug("{} - closed (tokens minted: {})", config.name(), tokens.mintedCount());
     }
 
     /** Whether {@link #close()} was called. */

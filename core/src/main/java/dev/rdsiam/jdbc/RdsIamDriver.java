@@ -128,7 +128,7 @@ public final class RdsIamDriver implements Driver {
                     current != null ? p.display(current) : p.defaultValue().orElse(null));
             d.description = p.description();
             d.required = false;
-            if (!p.allowedValues().isEmpty()) {
+            if (p.kind() == dev.rdsiam.RdsIamProperty.Kind.CHOICE) {
                 d.choices = p.allowedValues().toArray(new String[0]);
             }
             out.add(d);

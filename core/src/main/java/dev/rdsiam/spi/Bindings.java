@@ -6,23 +6,31 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
-/** The {@link ServiceLoader} lookup of {@link EngineBinding}s, without a cache. */
+/** The {@link ServiceLoader} lookup of {@link EngineBinding}s and the {@link WrapperBinding}, without a cache. */
 final class Bindings {
 
     private Bindings() {
     }
 
     static Optional<EngineBinding> find(Engine engine) {
+        return first(EngineBinding.class, b -> b.engine() == engine);
+    }
+
+    static Optional<WrapperBinding> findWrapper() {
+        return first(WrapperBinding.class, b -> true);
+    }
+
+    private static <T> Optional<T> first(Class<T> type, java.util.function.Predicate<T> wanted) {
         // the library's own loader first; the context loader may be a child (or a stranger) whose providers
         // implement another copy of this interface: those are skipped, not fatal
-        for (ClassLoader cl : new ClassLoader[] {EngineBinding.class.getClassLoader(),
+        for (ClassLoader cl : new ClassLoader[] {type.getClassLoader(),
                 Thread.currentThread().getContextClassLoader()}) {
             if (cl == null) {
                 continue;
             }
-            Iterator<EngineBinding> it = ServiceLoader.load(EngineBinding.class, cl).iterator();
+            Iterator<T> it = ServiceLoader.load(type, cl).iterator();
             for (int errors = 0; errors < 64; ) {
-                EngineBinding candidate;
+                T candidate;
                 try {
                     if (!it.hasNext()) {
                         break;
@@ -32,7 +40,7 @@ final class Bindings {
                     errors++;
                     continue;
                 }
-                if (candidate.engine() == engine) {
+                if (wanted.test(candidate)) {
                     return Optional.of(candidate);
                 }
             }

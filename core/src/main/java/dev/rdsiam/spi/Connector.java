@@ -11,8 +11,9 @@ import java.sql.SQLException;
 public interface Connector extends AutoCloseable {
 
     /**
-     * Opens one physical connection to the configured route, verifying TLS against the identity host, logging in
-     * as {@code user} with the token as password.
+     * Opens one physical connection to the configured host (through its route), verifying TLS against it, logging
+     * in as {@code user} with the token as password. Runs in a {@link ConnectionScope} for the configured host
+     * unless one is open on this thread.
      *
      * @param user the database user
      * @param token the token to send as password
@@ -39,6 +40,42 @@ public interface Connector extends AutoCloseable {
      */
     default java.util.Optional<String> failureKind(SQLException e) {
         return java.util.Optional.empty();
+    }
+
+    /**
+     * The driver's JDBC URL scheme after {@code jdbc:}, e.g. {@code postgresql}: for a front (the AWS wrapper) that
+     * calls the driver itself, with {@link #driverProperties()}, inside {@link #driverCall}.
+     *
+     * @throws UnsupportedOperationException when the binding does not support such fronts (the default)
+     */
+    default String driverScheme() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot serve a wrapper front");
+    }
+
+    /**
+     * The properties every connection of this DataSource passes to the driver: the TLS and socket factories, the
+     * timeouts, the user's pass-through properties; no user and no password. A copy.
+     *
+     * @throws UnsupportedOperationException when the binding does not support such fronts (the default)
+     */
+    default java.util.Properties driverProperties() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot serve a wrapper front");
+    }
+
+    /**
+     * Runs a call into the driver the way {@link #connect} does (for example with the class loader the driver must
+     * find the factories in). The default just runs it.
+     */
+    default <T> T driverCall(ConnectionScope.Body<T> body) throws SQLException {
+        return body.run();
+    }
+
+    /**
+     * Finishes a physical connection the driver has just opened and logged in, as {@link #connect} does (for
+     * example lifting the read bound of the login). The default returns it as is.
+     */
+    default Connection opened(Connection c) throws SQLException {
+        return c;
     }
 
     /** Releases what the connector holds. The default does nothing. */

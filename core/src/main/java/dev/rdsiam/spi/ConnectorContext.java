@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a {@link Connector} gets from the DataSource that owns it: the configuration and the network state built once
- * per DataSource and shared by all its connections: the trust material with its one {@code SSLContext}, a TLS socket
- * factory that verifies the identity host, and a socket factory that dials the route.
+ * per DataSource and shared by all its connections: the trust material with its one {@code SSLContext}, TLS socket
+ * factories that verify the endpoint of each connection, and socket factories that dial its route. Which endpoint a
+ * connection is for reaches the driver's factories through {@link ConnectionScope}.
  */
 public final class ConnectorContext {
 
@@ -27,8 +28,12 @@ public final class ConnectorContext {
 
     private final RdsIamConfig config;
     private final TrustMaterial trust;
-    private final IdentitySslSocketFactory tls;
-    private final RouteSocketFactory route;
+    private final java.util.concurrent.ConcurrentMap<String, IdentitySslSocketFactory> tlsByHost =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentMap<RdsIamConfig.Route, RouteSocketFactory> routes =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile IdentitySslSocketFactory lastUsed;
+    private volatile java.util.function.ObjLongConsumer<java.time.Instant> observer = (notAfter, nanos) -> { };
 
     /**
      * Builds the per-DataSource state: loads the trust (once), and warns once about trusted certificates that are
@@ -41,8 +46,6 @@ public final class ConnectorContext {
         this.config = Objects.requireNonNull(config, "config");
         this.trust = TrustMaterial.forChoice(config.trust(), config.trustPem().orElse(null),
                 config.endpoint().type().isProxy());
-        this.tls = new IdentitySslSocketFactory(trust, config.host(), config.connectTimeout(), config.clock());
-        this.route = new RouteSocketFactory(config.routeHost(), config.routePort(), config.connectTimeout());
         List<X509Certificate> expiring = trust.expiringWithin(EXPIRY_WARNING, config.clock().instant());
         if (!expiring.isEmpty()) {
             StringBuilder names = new StringBuilder();
@@ -62,21 +65,54 @@ public final class ConnectorContext {
     }
 
     /**
-     * The TLS factory to hand to the driver: layers TLS 1.2+ over the driver's socket, sends SNI and verifies the
-     * chain against the trust and the certificate against the identity host, whatever host the driver passes.
+     * The TLS factory to hand to the driver for connections to the configured host: layers TLS 1.2+ over the driver's
+     * socket, sends SNI and verifies the chain against the trust and the certificate against the identity host,
+     * whatever host the driver passes. Drivers' factories take {@link ConnectionScope#tlsSocketFactory()} instead,
+     * which knows the endpoint of each connection.
      */
     public SSLSocketFactory tlsSocketFactory() {
-        return tls;
+        return tlsSocketFactory(config.host());
     }
 
-    /** The socket factory to hand to the driver: dials the route (or the identity host when there is no route). */
+    /**
+     * The TLS factory that verifies servers against {@code identityHost} (one per name, sharing this DataSource's
+     * {@code SSLContext}).
+     *
+     * @param identityHost the endpoint name the certificate must carry
+     */
+    public SSLSocketFactory tlsSocketFactory(String identityHost) {
+        return tlsByHost.computeIfAbsent(identityHost.toLowerCase(java.util.Locale.ROOT), h -> {
+            IdentitySslSocketFactory f = new IdentitySslSocketFactory(trust, identityHost, config.connectTimeout(),
+                    config.clock());
+            f.observer((notAfter, nanos) -> {
+                lastUsed = f;
+                observer.accept(notAfter, nanos);
+            });
+            return f;
+        });
+    }
+
+    /** The socket factory for connections to the configured host: dials its route (or the host itself). */
     public SocketFactory routeSocketFactory() {
-        return route;
+        return routeSocketFactory(config.routeFor(config.host())
+                .orElse(new RdsIamConfig.Route(config.host(), config.port())));
+    }
+
+    /**
+     * A socket factory whose sockets go to {@code route} whatever the driver asks for, with the connect timeout and
+     * distinct reports of dropped packets, refusals and unknown names.
+     *
+     * @param route where to dial
+     */
+    public SocketFactory routeSocketFactory(RdsIamConfig.Route route) {
+        return routes.computeIfAbsent(route,
+                r -> new RouteSocketFactory(r.host(), r.port(), config.connectTimeout()));
     }
 
     /** The most recent verified TLS handshake of this DataSource (protocol, cipher, certificate), if any. */
     public java.util.Optional<dev.rdsiam.TlsHandshake> lastHandshake() {
-        return tls.lastHandshake();
+        IdentitySslSocketFactory f = lastUsed;
+        return f == null ? java.util.Optional.empty() : f.lastHandshake();
     }
 
     /**
@@ -84,7 +120,7 @@ public final class ConnectorContext {
      * unknown) and the handshake's duration in nanoseconds (the DataSource's meters listen here).
      */
     public void onHandshake(java.util.function.ObjLongConsumer<java.time.Instant> observer) {
-        tls.observer(observer);
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /** When the first still valid certificate of the trust expires, if any. */
@@ -102,7 +138,16 @@ public final class ConnectorContext {
      * whatever host the driver dialled: for drivers that take a second look after the TLS factory's own check.
      */
     public javax.net.ssl.HostnameVerifier identityHostnameVerifier() {
-        String identity = config.host();
+        return hostnameVerifier(config.host());
+    }
+
+    /**
+     * A host-name verifier that checks a session's server certificate against {@code identity} (RFC 6125 rules),
+     * whatever host the driver dialled.
+     *
+     * @param identity the endpoint name the certificate must carry
+     */
+    public javax.net.ssl.HostnameVerifier hostnameVerifier(String identity) {
         return (dialled, session) -> {
             try {
                 java.security.cert.Certificate[] chain = session.getPeerCertificates();

@@ -19,7 +19,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The token cache of one DataSource (one identity host, port, user, region and credentials provider).
+ * The token cache of one endpoint of a DataSource (one identity host, port, user, region and credentials provider).
  *
  * <p>A token is reused while it is younger than the reuse window <em>and</em> the credentials that signed it stay
  * valid for at least {@link #CREDENTIALS_MARGIN} more. Otherwise the next caller mints: it resolves credentials and
@@ -73,12 +73,24 @@ public final class CachingTokenProvider implements AuthTokenProvider {
      */
     public CachingTokenProvider(RdsIamConfig config, String user, AwsCredentialsProvider credentials,
             String credentialsDescription, TokenSigner signer, Instruments instruments) {
+        this(config, config.host(), config.port(), user, credentials, credentialsDescription, signer, instruments);
+    }
+
+    /**
+     * Creates the cache for one endpoint of a configuration (a cluster's instance, its reader endpoint, ...).
+     *
+     * @param host the endpoint name the tokens are signed for
+     * @param port the endpoint's port
+     */
+    public CachingTokenProvider(RdsIamConfig config, String host, int port, String user,
+            AwsCredentialsProvider credentials, String credentialsDescription, TokenSigner signer,
+            Instruments instruments) {
         this.instruments = instruments;
         this.signer = signer;
         this.credentials = credentials;
         this.credentialsDescription = credentialsDescription;
-        this.host = config.host();
-        this.port = config.port();
+        this.host = host;
+        this.port = port;
         this.user = user;
         this.region = config.region();
         this.reuseWindow = config.tokenReuseWindow();

@@ -3,6 +3,7 @@ package dev.rdsiam.mysql.internal;
 import dev.rdsiam.AuthToken;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.diagnostics.Diagnosis;
+import dev.rdsiam.spi.ConnectionScope;
 import dev.rdsiam.spi.Connector;
 import dev.rdsiam.spi.ConnectorContext;
 import java.net.URLEncoder;
@@ -16,8 +17,8 @@ import java.util.Properties;
  * Opens Connector/J connections for one DataSource.
  *
  * <p>Connector/J instantiates its {@code socketFactory} by class name, per connection, on the thread that calls
- * {@code connect}. The connector hands its {@link ConnectorContext} to that factory through a thread-local set
- * around the call: no global registry, nothing left behind.
+ * {@code connect}. That factory finds the DataSource's {@link ConnectorContext} and the connection's endpoint in the
+ * {@link ConnectionScope} opened around the call: no global registry, nothing left behind.
  */
 public final class MySqlConnector implements Connector {
 
@@ -94,20 +95,28 @@ public final class MySqlConnector implements Connector {
 
     @Override
     public Connection connect(String user, AuthToken token) throws SQLException {
-        Properties p = new Properties();
-        p.putAll(base);
+        Properties p = driverProperties();
         p.setProperty("user", user);
         p.setProperty("password", token.value());
-        RdsIamSocketFactory.CURRENT.set(context);
-        try {
-            Connection c = driver.connect(url, p);
-            if (c == null) {
-                throw new SQLException("Connector/J refused the URL " + url, "08001");
-            }
-            return c;
-        } finally {
-            RdsIamSocketFactory.CURRENT.remove();
+        Connection c = ConnectionScope.find().filter(s -> s.context() == context).isPresent()
+                ? driver.connect(url, p)
+                : ConnectionScope.open(context, config.host(), config.port(), null, () -> driver.connect(url, p));
+        if (c == null) {
+            throw new SQLException("Connector/J refused the URL " + url, "08001");
         }
+        return c;
+    }
+
+    @Override
+    public String driverScheme() {
+        return "mysql";
+    }
+
+    @Override
+    public Properties driverProperties() {
+        Properties p = new Properties();
+        p.putAll(base);
+        return p;
     }
 
     @Override

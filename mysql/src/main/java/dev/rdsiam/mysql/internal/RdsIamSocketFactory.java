@@ -6,24 +6,21 @@ import com.mysql.cj.conf.RuntimeProperty;
 import com.mysql.cj.protocol.ServerSession;
 import com.mysql.cj.protocol.SocketConnection;
 import com.mysql.cj.protocol.SocketFactory;
-import dev.rdsiam.spi.ConnectorContext;
+import dev.rdsiam.spi.ConnectionScope;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
 
 /**
- * Connector/J's {@code socketFactory}: dials the route, then does TLS with the DataSource's cached context (SNI and
- * host-name check against the identity host) and returns a real {@code SSLSocket}, which is what makes Connector/J
+ * Connector/J's {@code socketFactory}: dials the route of the connection's {@link ConnectionScope}, then does TLS
+ * with the DataSource's cached context (SNI and host-name check against the scope's endpoint) and returns a real {@code SSLSocket}, which is what makes Connector/J
  * send the token with {@code mysql_clear_password}. While the login runs, reads are bounded by the connect timeout;
  * afterwards the socket gets Connector/J's {@code socketTimeout} (default: none).
  */
 public final class RdsIamSocketFactory implements SocketFactory {
 
-    /** The context of the DataSource whose thread is connecting; set around {@code Driver.connect}. */
-    static final ThreadLocal<ConnectorContext> CURRENT = new ThreadLocal<>();
-
-    private ConnectorContext context;
+    private ConnectionScope scope;
     private Socket raw;
     private Socket tls;
     private int socketTimeout;
@@ -36,14 +33,12 @@ public final class RdsIamSocketFactory implements SocketFactory {
     @SuppressWarnings("unchecked")
     public <T extends Closeable> T connect(String host, int port, PropertySet props, int loginTimeout)
             throws IOException {
-        context = CURRENT.get();
-        if (context == null) {
-            throw new SocketException("the rds-iam-jdbc socket factory is only usable through an rdsiam DataSource");
-        }
+        scope = ConnectionScope.find().orElseThrow(() -> new SocketException("the rds-iam-jdbc socket factory is "
+                + "only usable through an rds-iam-jdbc DataSource"));
         RuntimeProperty<Integer> st = props.getIntegerProperty(PropertyKey.socketTimeout);
         socketTimeout = st.getValue() == null ? 0 : st.getValue();
-        raw = context.routeSocketFactory().createSocket(host, port);
-        raw.setSoTimeout((int) Math.min(Integer.MAX_VALUE, context.config().connectTimeout().toMillis()));
+        raw = scope.routeSocketFactory().createSocket(host, port);
+        raw.setSoTimeout((int) Math.min(Integer.MAX_VALUE, scope.context().config().connectTimeout().toMillis()));
         return (T) raw;
     }
 
@@ -51,8 +46,8 @@ public final class RdsIamSocketFactory implements SocketFactory {
     @SuppressWarnings("unchecked")
     public <T extends Closeable> T performTlsHandshake(SocketConnection socketConnection, ServerSession serverSession)
             throws IOException {
-        tls = context.tlsSocketFactory().createSocket(socketConnection.getMysqlSocket(), context.config().host(),
-                context.config().port(), true);
+        tls = scope.tlsSocketFactory().createSocket(socketConnection.getMysqlSocket(), scope.identityHost(),
+                scope.identityPort(), true);
         return (T) tls;
     }
 

@@ -66,11 +66,9 @@ public final class AuthPluginCostProbe {
 
     private static void open(com.mysql.cj.jdbc.NonRegisteringDriver driver, String url, Properties p,
             ConnectorContext context) throws Exception {
-        RdsIamSocketFactory.CURRENT.set(context);
-        try (Connection c = driver.connect(url, p)) {
+        try (Connection c = dev.rdsiam.spi.ConnectionScope.open(context, context.config().host(),
+                context.config().port(), null, () -> driver.connect(url, p))) {
             c.isValid(1);
-        } finally {
-            RdsIamSocketFactory.CURRENT.remove();
         }
     }
 

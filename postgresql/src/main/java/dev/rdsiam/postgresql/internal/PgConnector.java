@@ -3,25 +3,24 @@ package dev.rdsiam.postgresql.internal;
 import dev.rdsiam.AuthToken;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.diagnostics.Diagnosis;
+import dev.rdsiam.spi.ConnectionScope;
 import dev.rdsiam.spi.Connector;
 import dev.rdsiam.spi.ConnectorContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Opens pgjdbc connections for one DataSource.
  *
  * <p>pgjdbc takes its socket, TLS and host-name-verifier factories as class names and instantiates them per
- * connection with the connection's properties. The connector therefore registers its {@link ConnectorContext} under
- * a random id, passes the id as the property {@value #CONTEXT_PROPERTY}, and the factories look the context up: so
- * the one {@code SSLContext} of the DataSource serves every connection, and nothing is re-read from files.
+ * connection, on the connecting thread (or the connect thread it starts under {@code loginTimeout}). The factories
+ * find the DataSource's {@link ConnectorContext} and the connection's endpoint in the {@link ConnectionScope} opened
+ * around the driver call: so the one {@code SSLContext} of the DataSource serves every connection, nothing is
+ * re-read from files, and nothing stays registered.
  *
  * <p>pgjdbc looks the factory classes up by name. Where pgjdbc and this library sit in different class loaders
  * (application servers, Quarkus dev and test mode), pgjdbc's own loader cannot see them; so every connect runs with
@@ -32,12 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PgConnector implements Connector {
 
-    /** The connection property that carries the DataSource's context id to the factories. */
-    public static final String CONTEXT_PROPERTY = "rdsiamContext";
-
-    private static final Map<String, ConnectorContext> CONTEXTS = new ConcurrentHashMap<>();
-
-    private final String id = UUID.randomUUID().toString();
     private final ConnectorContext context;
     private final RdsIamConfig config;
     private final org.postgresql.Driver driver = new org.postgresql.Driver();
@@ -77,19 +70,6 @@ public final class PgConnector implements Connector {
         base.setProperty("socketFactory", PgRouteSocketFactory.class.getName());
         base.setProperty("sslhostnameverifier", PgIdentityHostnameVerifier.class.getName());
         base.setProperty("classLoaderStrategy", "context-first");
-        base.setProperty(CONTEXT_PROPERTY, id);
-        CONTEXTS.put(id, context);
-    }
-
-    /** The context registered under the id in {@code info}; fails when the id is unknown or closed. */
-    static ConnectorContext context(Properties info) {
-        String id = info == null ? null : info.getProperty(CONTEXT_PROPERTY);
-        ConnectorContext c = id == null ? null : CONTEXTS.get(id);
-        if (c == null) {
-            throw new IllegalStateException("rds-iam-jdbc factories are only usable through an rdsiam DataSource "
-                    + "(no open DataSource for context " + id + ")");
-        }
-        return c;
     }
 
     /** The pgjdbc URL used (no credentials in it). */
@@ -99,22 +79,47 @@ public final class PgConnector implements Connector {
 
     @Override
     public Connection connect(String user, AuthToken token) throws SQLException {
-        Properties p = new Properties();
-        p.putAll(base);
+        Properties p = driverProperties();
         p.setProperty("user", user);
         p.setProperty("password", token.value());
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        Connection c;
-        thread.setContextClassLoader(PgConnector.class.getClassLoader());
-        try {
-            c = driver.connect(url, p);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        Connection c = ConnectionScope.find().filter(s -> s.context() == context).isPresent()
+                ? driverCall(() -> driver.connect(url, p))
+                : ConnectionScope.open(context, config.host(), config.port(), null,
+                        () -> driverCall(() -> driver.connect(url, p)));
         if (c == null) {
             throw new SQLException("pgjdbc refused the URL " + url, "08001");
         }
+        return opened(c);
+    }
+
+    @Override
+    public String driverScheme() {
+        return "postgresql";
+    }
+
+    @Override
+    public Properties driverProperties() {
+        Properties p = new Properties();
+        p.putAll(base);
+        return p;
+    }
+
+    /** Runs {@code body} with this library's class loader as the thread's context loader (see the class comment). */
+    @Override
+    public <T> T driverCall(ConnectionScope.Body<T> body) throws SQLException {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(PgConnector.class.getClassLoader());
+        try {
+            return body.run();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** Lifts the read bound of the login (unless the user chose a {@code socketTimeout}). */
+    @Override
+    public Connection opened(Connection c) throws SQLException {
         if (liftLoginReadBound) {
             try {
                 c.setNetworkTimeout(Runnable::run, 0);
@@ -147,11 +152,6 @@ public final class PgConnector implements Connector {
         } catch (SQLException | RuntimeException e) {
             failure.addSuppressed(e);
         }
-    }
-
-    @Override
-    public void close() {
-        CONTEXTS.remove(id);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.rdsiam.postgresql.internal;
 
+import dev.rdsiam.spi.ConnectionScope;
 import java.util.Properties;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLSession;
@@ -16,10 +17,10 @@ public final class PgIdentityHostnameVerifier implements HostnameVerifier {
     /**
      * Called by pgjdbc.
      *
-     * @param info the connection properties (carry the DataSource's context id)
+     * @param info the connection properties (unused: the connection's endpoint comes from its {@link ConnectionScope})
      */
     public PgIdentityHostnameVerifier(Properties info) {
-        this.identity = PgConnector.context(info).identityHostnameVerifier();
+        this.identity = ConnectionScope.current().hostnameVerifier();
     }
 
     @Override

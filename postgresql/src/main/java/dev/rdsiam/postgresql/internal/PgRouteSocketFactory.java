@@ -1,5 +1,6 @@
 package dev.rdsiam.postgresql.internal;
 
+import dev.rdsiam.spi.ConnectionScope;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -17,10 +18,10 @@ public final class PgRouteSocketFactory extends SocketFactory {
     /**
      * Called by pgjdbc.
      *
-     * @param info the connection properties (carry the DataSource's context id)
+     * @param info the connection properties (unused: the connection's endpoint comes from its {@link ConnectionScope})
      */
     public PgRouteSocketFactory(Properties info) {
-        this.delegate = PgConnector.context(info).routeSocketFactory();
+        this.delegate = ConnectionScope.current().routeSocketFactory();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.rdsiam.postgresql.internal;
 
+import dev.rdsiam.spi.ConnectionScope;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -8,7 +9,7 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * pgjdbc's {@code sslfactory}: delegates to the DataSource's TLS factory (one cached {@code SSLContext}, SNI and
- * verification against the identity host). Instantiated by pgjdbc with the connection properties.
+ * verification against the endpoint of the connection's {@link ConnectionScope}). Instantiated by pgjdbc.
  */
 public final class PgSslSocketFactory extends SSLSocketFactory {
 
@@ -17,10 +18,10 @@ public final class PgSslSocketFactory extends SSLSocketFactory {
     /**
      * Called by pgjdbc.
      *
-     * @param info the connection properties (carry the DataSource's context id)
+     * @param info the connection properties (unused: the connection's endpoint comes from its {@link ConnectionScope})
      */
     public PgSslSocketFactory(Properties info) {
-        this.delegate = PgConnector.context(info).tlsSocketFactory();
+        this.delegate = ConnectionScope.current().tlsSocketFactory();
     }
 
     @Override
