@@ -86,6 +86,18 @@ public final class ConnectionScope {
         }
     }
 
+    /**
+     * Runs {@code body} in the scope open on this thread for {@code context}, or else in a new scope for the
+     * configured host (what a binding's {@link Connector#connect} does).
+     */
+    public static <T> T openDefault(ConnectorContext context, Body<T> body) throws SQLException {
+        ConnectionScope s = CURRENT.get();
+        if (s != null && s.context == context) {
+            return body.run();
+        }
+        return open(context, context.config().host(), context.config().port(), null, body);
+    }
+
     /** The open scope of this thread, if any. */
     public static Optional<ConnectionScope> find() {
         ConnectionScope s = CURRENT.get();

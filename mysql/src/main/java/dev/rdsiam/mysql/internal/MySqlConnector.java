@@ -98,9 +98,7 @@ public final class MySqlConnector implements Connector {
         Properties p = driverProperties();
         p.setProperty("user", user);
         p.setProperty("password", token.value());
-        Connection c = ConnectionScope.find().filter(s -> s.context() == context).isPresent()
-                ? driver.connect(url, p)
-                : ConnectionScope.open(context, config.host(), config.port(), null, () -> driver.connect(url, p));
+        Connection c = ConnectionScope.openDefault(context, () -> driver.connect(url, p));
         if (c == null) {
             throw new SQLException("Connector/J refused the URL " + url, "08001");
         }

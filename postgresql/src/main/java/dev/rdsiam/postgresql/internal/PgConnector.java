@@ -82,10 +82,7 @@ public final class PgConnector implements Connector {
         Properties p = driverProperties();
         p.setProperty("user", user);
         p.setProperty("password", token.value());
-        Connection c = ConnectionScope.find().filter(s -> s.context() == context).isPresent()
-                ? driverCall(() -> driver.connect(url, p))
-                : ConnectionScope.open(context, config.host(), config.port(), null,
-                        () -> driverCall(() -> driver.connect(url, p)));
+        Connection c = ConnectionScope.openDefault(context, () -> driverCall(() -> driver.connect(url, p)));
         if (c == null) {
             throw new SQLException("pgjdbc refused the URL " + url, "08001");
         }
