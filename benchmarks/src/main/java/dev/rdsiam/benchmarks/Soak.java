@@ -42,12 +42,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>It counts work items done, those lost in flight (the connection died under a started item: expected after a
  * restart or killed sessions), those lost to a failed {@code getConnection} (must be 0), tokens minted against the
- * expected number, credential resolutions (Micrometer), the STS sessions the logins were signed with (at the kit) and
- * the heap used after a GC at the end against the start.
+ * expected number, credential resolutions (Micrometer), the STS sessions the logins were signed with (at the kit), the
+ * sessions the kit's gateway still holds at the end against the pool's connections, and the heap used after a GC at
+ * the end against the start.
  *
  * <p>Usage: {@code Soak [seconds] [--threads N] [--results DIR]} (default 60 s, 16 threads). Prints a markdown table,
  * writes {@code soak.json} into the results directory when given, and exits with 1 if a work item was lost to a
- * failed login or connect, if tokens were minted outside the expected range, or if the heap grew past the bound.
+ * failed login or connect, if tokens were minted outside the expected range, if the gateway holds more sessions than
+ * the pool has connections, or if the heap grew past the bound.
  */
 public final class Soak {
 
@@ -109,6 +111,8 @@ public final class Soak {
      * @param loginsAccepted logins the kit accepted
      * @param loginsRejected logins the kit rejected
      * @param faults how often each fault was injected
+     * @param gatewaySessions the sessions the kit's gateway held open at the end (each ended one must be let go)
+     * @param poolConnections the pool's connections at the end
      * @param heapBefore heap used after a GC once the pool was full, in bytes
      * @param heapAfter heap used after a GC at the end, in bytes
      * @param heapBoundBytes the allowed growth
@@ -116,7 +120,8 @@ public final class Soak {
     record Figures(double seconds, int threads, long done, long lostInFlight, long lostInFlightOutsideFaults,
             long lostToLogin, List<String> loginFailures, long tokensMinted, long tokensExpectedLow,
             long tokensExpectedHigh, long tokensCeiling, long credentialResolutions, int stsSessions, long loginsAccepted,
-            long loginsRejected, Map<String, Integer> faults, long heapBefore, long heapAfter, long heapBoundBytes) {
+            long loginsRejected, Map<String, Integer> faults, int gatewaySessions, int poolConnections,
+            long heapBefore, long heapAfter, long heapBoundBytes) {
 
         boolean mintsInRange() {
             return tokensMinted >= tokensExpectedLow && tokensMinted <= tokensExpectedHigh
@@ -127,8 +132,13 @@ public final class Soak {
             return heapAfter - heapBefore;
         }
 
+        /** Whether the gateway let go of every session that ended: it holds no more than the pool's connections. */
+        boolean gatewaySessionsReleased() {
+            return gatewaySessions <= Math.max(poolConnections, threads);
+        }
+
         boolean passed() {
-            return lostToLogin == 0 && lostInFlightOutsideFaults == 0 && mintsInRange()
+            return lostToLogin == 0 && lostInFlightOutsideFaults == 0 && mintsInRange() && gatewaySessionsReleased()
                     && heapGrowth() <= heapBoundBytes;
         }
 
@@ -147,6 +157,7 @@ public final class Soak {
             row(b, "STS sessions the logins were signed with", Integer.toString(stsSessions));
             row(b, "logins accepted / rejected at the kit", loginsAccepted + " / " + loginsRejected);
             row(b, "faults injected", faults.toString().replaceAll("[{}]", ""));
+            row(b, "sessions open at the kit at the end / pool connections", gatewaySessions + " / " + poolConnections);
             row(b, "heap used after GC, start / end", String.format(Locale.ROOT, "%.1f MB / %.1f MB (growth %+.1f MB,"
                     + " bound %.0f MB)", heapBefore / 1e6, heapAfter / 1e6, heapGrowth() / 1e6, heapBoundBytes / 1e6));
             return b.toString();
@@ -172,6 +183,8 @@ public final class Soak {
             m.put("stsSessions", stsSessions);
             m.put("loginsAccepted", loginsAccepted);
             m.put("loginsRejected", loginsRejected);
+            m.put("gatewaySessions", gatewaySessions);
+            m.put("poolConnections", poolConnections);
             m.put("heapBeforeBytes", heapBefore);
             m.put("heapAfterBytes", heapAfter);
             m.put("heapBoundBytes", heapBoundBytes);
@@ -227,7 +240,8 @@ public final class Soak {
         }
         if (!f.passed()) {
             System.out.println("SOAK FAILED: lost to login " + f.lostToLogin() + ", lost in flight outside faults "
-                    + f.lostInFlightOutsideFaults() + ", mints in range " + f.mintsInRange() + ", heap growth "
+                    + f.lostInFlightOutsideFaults() + ", mints in range " + f.mintsInRange() + ", sessions at the kit "
+                    + f.gatewaySessions() + " for " + f.poolConnections() + " pool connections, heap growth "
                     + f.heapGrowth() + " bytes");
             System.exit(1);
         }
@@ -350,6 +364,13 @@ public final class Soak {
         tally(rds, stsKeys, logins, record);
         long minted = ds.status().tokensMinted() - mintedBefore;
         Timer resolve = registry.find(RESOLVE_TIMER).timer();
+        // the pool may be refilling (connections retired by maxLifetime together): let it first
+        long refillUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (pool.getHikariPoolMXBean().getTotalConnections() < s.threads() && System.nanoTime() < refillUntil) {
+            Thread.sleep(50);
+        }
+        int poolConnections = pool.getHikariPoolMXBean().getTotalConnections();
+        int gatewaySessions = settledSessions(rds, poolConnections);
         long heapAfter = heapAfterGc();
 
         // the logins the kit saw imply how many tokens were needed: at least one per reuse window with logins in it,
@@ -365,7 +386,7 @@ public final class Soak {
         return new Figures(seconds, s.threads(), work.done.get(), work.lostInFlight.get(),
                 work.lostOutsideFaults.get(), work.lostToLogin.get(), List.copyOf(work.loginFailures), minted, low,
                 high, ceiling, resolve == null ? 0 : resolve.count(), stsKeys.size(), logins[0], logins[1], faults,
-                heapBefore, heapAfter, s.heapBoundBytes());
+                gatewaySessions, poolConnections, heapBefore, heapAfter, s.heapBoundBytes());
     }
 
     /** Counters shared by the workers. */
@@ -461,6 +482,19 @@ public final class Soak {
             invalid = afterRejections && !l.accepted();
         }
         return mints;
+    }
+
+    /**
+     * The sessions the kit's gateway holds open, once it has seen the pool's last closes (a connection the pool retired
+     * a moment ago may still be on its way out): waits up to 5 s for them to come down to the pool's connections.
+     */
+    private static int settledSessions(LocalRds rds, int poolConnections) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        int open;
+        while ((open = rds.openSessions()) > poolConnections && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return open;
     }
 
     private static long heapAfterGc() throws InterruptedException {

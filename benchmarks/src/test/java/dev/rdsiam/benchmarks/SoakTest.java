@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A short soak (about 30 s) with each fault injected once: no work item may be lost to a failed login or connect,
- * tokens are minted within the expected range, credentials come from the kit's STS and the heap does not grow.
+ * tokens are minted within the expected range, credentials come from the kit's STS, the kit holds no session the pool
+ * has ended and the heap does not grow.
  */
 class SoakTest {
 
@@ -50,6 +51,8 @@ class SoakTest {
         assertThat(f.tokensExpectedLow()).isGreaterThanOrEqualTo(2);
         assertThat(f.stsSessions()).as("logins signed with STS session credentials, renewed").isGreaterThan(1);
         assertThat(f.credentialResolutions()).isGreaterThanOrEqualTo(f.tokensMinted());
+        assertThat(f.gatewaySessions()).as("sessions the kit still holds (each ended one must be let go)")
+                .isLessThanOrEqualTo(s.threads());
         assertThat(f.heapGrowth()).isLessThanOrEqualTo(f.heapBoundBytes());
         assertThat(f.passed()).isTrue();
         assertThat(f.json()).contains("\"lostToLogin\": 0", "\"passed\": true");

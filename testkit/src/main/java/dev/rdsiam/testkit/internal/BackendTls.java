@@ -36,6 +36,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class BackendTls {
 
+    /** Client sessions kept for resumption: a few per backend instance are enough. */
+    static final int SESSION_CACHE_SIZE = 64;
+
     private final Path certFile;
     private final Path keyFile;
     private final SSLContext clientContext;
@@ -76,6 +79,9 @@ public final class BackendTls {
             tmf.init(trust);
             clientContext = SSLContext.getInstance("TLS");
             clientContext.init(null, tmf.getTrustManagers(), new SecureRandom());
+            // the JDK keeps up to 20480 client sessions for a day; the servers issue new tickets on every login, so
+            // a gateway that logs in often would hold thousands (and their certificates) for nothing
+            clientContext.getClientSessionContext().setSessionCacheSize(SESSION_CACHE_SIZE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException | OperatorCreationException e) {

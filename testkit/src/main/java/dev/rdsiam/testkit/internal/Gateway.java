@@ -37,9 +37,9 @@ public abstract class Gateway implements Closeable {
     private final int port;
     private final ExecutorService pool;
     private final ArrayDeque<Long> recentLogins = new ArrayDeque<>();
-    /** Per connection: the sockets to close when it ends (client, its TLS layer, backend). */
-    private final Set<Set<Closeable>> connections = ConcurrentHashMap.newKeySet();
-    private static final ThreadLocal<Set<Closeable>> CURRENT = new ThreadLocal<>();
+    /** The open connections, each with the sockets to close when it ends (client, its TLS layer, backend). */
+    private final Set<Session> connections = ConcurrentHashMap.newKeySet();
+    private static final ThreadLocal<Session> CURRENT = new ThreadLocal<>();
     private volatile boolean closed;
 
     /**
@@ -134,8 +134,8 @@ public abstract class Gateway implements Closeable {
 
     /** Closes every open session (client and backend sockets); the listener stays. */
     public void cutSessions() {
-        for (Set<Closeable> connection : connections) {
-            connection.forEach(Gateway::closeQuietly);
+        for (Session connection : connections) {
+            connection.close();
         }
     }
 
@@ -172,8 +172,7 @@ public abstract class Gateway implements Closeable {
             try {
                 Socket socket = listener.accept();
                 socket.setTcpNoDelay(true);
-                Set<Closeable> connection = ConcurrentHashMap.newKeySet();
-                connection.add(socket);
+                Session connection = new Session(socket);
                 connections.add(connection);
                 pool.execute(() -> {
                     CURRENT.set(connection);
@@ -185,7 +184,7 @@ public abstract class Gateway implements Closeable {
                         }
                     } finally {
                         CURRENT.remove();
-                        connection.forEach(Gateway::closeQuietly);
+                        connection.close();
                         connections.remove(connection);
                     }
                 });
@@ -249,9 +248,27 @@ public abstract class Gateway implements Closeable {
      * @param socket the socket
      */
     void track(Socket socket) {
-        Set<Closeable> connection = CURRENT.get();
+        Session connection = CURRENT.get();
         if (connection != null) {
-            connection.add(socket);
+            connection.sockets.add(socket);
+        }
+    }
+
+    /**
+     * One accepted connection and the sockets it has opened so far. Identity is the connection's, not its sockets':
+     * the set of sockets grows while the connection is held in {@link #connections}, so it must not be the element
+     * of that hash set itself (a set's hash code is the sum of its elements', and a changed hash code leaves the
+     * element behind in its old bucket, where {@code remove} does not find it).
+     */
+    private static final class Session {
+        final Set<Closeable> sockets = ConcurrentHashMap.newKeySet();
+
+        Session(Socket client) {
+            sockets.add(client);
+        }
+
+        void close() {
+            sockets.forEach(Gateway::closeQuietly);
         }
     }
 
