@@ -99,19 +99,7 @@ public final class ConfigOptions {
      * database clients have a name of their own.
      */
     static List<String> flagNames(RdsIamProperty p) {
-        List<String> names = OTHER_NAMES.get(p);
-        if (names != null) {
-            return names;
-        }
-        StringBuilder sb = new StringBuilder("--");
-        for (char c : p.key().toCharArray()) {
-            if (Character.isUpperCase(c)) {
-                sb.append('-').append(Character.toLowerCase(c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return List.of(sb.toString());
+        return OTHER_NAMES.getOrDefault(p, List.of("--" + p.kebabCaseKey()));
     }
 
     /** The help of a key's flag, from the catalogue: description, allowed values, default, variable. */
@@ -241,6 +229,27 @@ public final class ConfigOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(withFlagHints(e.getMessage()), e);
         }
+    }
+
+    /**
+     * Builds the configuration for a command, or says on standard error why it cannot ({@code rdsiam token: ...});
+     * the notes of the build follow there too.
+     *
+     * @param io the environment and standard error
+     * @param command the command's name, for the messages
+     * @param defaultEngine the engine when none is configured, or null to require one
+     * @return the configuration, or null after a message (a usage error)
+     */
+    RdsIamConfig buildOrReport(Invocation io, String command, Engine defaultEngine) {
+        RdsIamConfig config;
+        try {
+            config = build(io.env(), defaultEngine);
+        } catch (IllegalArgumentException e) {
+            io.err().println("rdsiam " + command + ": " + e.getMessage());
+            return null;
+        }
+        notes().forEach(n -> io.err().println("rdsiam " + command + ": note: " + n));
+        return config;
     }
 
     /**

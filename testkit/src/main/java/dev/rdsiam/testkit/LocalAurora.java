@@ -37,7 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -791,20 +790,7 @@ public final class LocalAurora implements AutoCloseable {
                     return;
                 }
             }
-            List<Path> all = new ArrayList<>();
-            try (Stream<Path> paths = Files.walk(tempDir)) {
-                paths.forEach(all::add);
-            } catch (IOException | UncheckedIOException e) {
-                LOG.debug("cannot list {}: {}", tempDir, e.toString());
-            }
-            Collections.reverse(all);
-            for (Path p : all) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.debug("cannot delete {}: {}", p, e.toString());
-                }
-            }
+            PgCluster.deleteTree(tempDir);
         }
     }
 
