@@ -365,7 +365,7 @@ public final class RdsIamConfig {
             base = "profile " + Redaction.quote(profile().get());
         } else if (accessKeyId().isPresent()) {
             base = (sessionToken().isPresent() ? "static session credentials " : "static keys ")
-                    + maskKeyId(accessKeyId().get());
+                    + Redaction.maskKeyId(accessKeyId().get());
         } else {
             base = "default credentials chain";
         }
@@ -374,11 +374,6 @@ public final class RdsIamConfig {
                     + (assumeRole.externalId().isPresent() ? " (external id set)" : "");
         }
         return base;
-    }
-
-    /** Shows the first 4 and last 4 characters of an access key id. */
-    static String maskKeyId(String keyId) {
-        return keyId.length() <= 8 ? "****" : keyId.substring(0, 4) + "…" + keyId.substring(keyId.length() - 4);
     }
 
     /** A builder holding this configuration's values, to derive a changed copy. */

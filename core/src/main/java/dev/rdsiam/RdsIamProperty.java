@@ -155,12 +155,21 @@ public enum RdsIamProperty {
 
     /** The environment variable read by programs that read their environment, e.g. {@code RDSIAM_CONNECT_PORT}. */
     public String environmentVariable() {
-        StringBuilder sb = new StringBuilder("RDSIAM_");
+        return "RDSIAM_" + kebabCaseKey().replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * The key in kebab case, e.g. {@code connect-port}: the form of Spring's canonical property names and of the
+     * command line's flags.
+     */
+    public String kebabCaseKey() {
+        StringBuilder sb = new StringBuilder();
         for (char c : key.toCharArray()) {
             if (Character.isUpperCase(c)) {
-                sb.append('_');
+                sb.append('-').append(Character.toLowerCase(c));
+            } else {
+                sb.append(c);
             }
-            sb.append(Character.toUpperCase(c));
         }
         return sb.toString();
     }

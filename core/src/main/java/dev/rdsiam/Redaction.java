@@ -60,9 +60,22 @@ public final class Redaction {
         return kind == null ? "'" + maskKeyIds(value) + "'" : describe(value.length(), kind);
     }
 
-    /** Access key ids in a text shown as their first and last four characters, e.g. {@code AKIA…MPLE}. */
+    /**
+     * An access key id as the library shows it everywhere (descriptions of credentials, the doctor's report,
+     * messages): its first and last four characters, e.g. {@code AKIA…MPLE}; {@code ****} for null or a value of
+     * eight characters or fewer.
+     *
+     * @param keyId an access key id, or null
+     * @return the masked form, never the whole id
+     */
+    public static String maskKeyId(String keyId) {
+        return keyId == null || keyId.length() <= 8 ? "****"
+                : keyId.substring(0, 4) + "…" + keyId.substring(keyId.length() - 4);
+    }
+
+    /** Access key ids in a text shown as {@link #maskKeyId} shows them. */
     static String maskKeyIds(String text) {
-        return replace(KEY_ID, text, m -> m.group().substring(0, 4) + "…" + m.group().substring(m.group().length() - 4));
+        return replace(KEY_ID, text, m -> maskKeyId(m.group()));
     }
 
     /**

@@ -35,7 +35,9 @@ class RdsIamPropertyTest {
     void enumConstantNames_matchKeys() {
         for (RdsIamProperty p : RdsIamProperty.values()) {
             assertThat(p.environmentVariable()).isEqualTo("RDSIAM_" + p.name());
+            assertThat(p.kebabCaseKey()).isEqualTo(p.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         }
+        assertThat(RdsIamProperty.TOKEN_REUSE_WINDOW.kebabCaseKey()).isEqualTo("token-reuse-window");
     }
 
     @Test

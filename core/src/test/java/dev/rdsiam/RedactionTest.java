@@ -36,6 +36,25 @@ class RedactionTest {
                 .isEqualTo("rdsiam.accessKeyId is set without rdsiam.secretAccessKey: set both");
     }
 
+    /** One masking of key ids for every place that shows one: descriptions, the doctor, quoted and scrubbed text. */
+    @Test
+    void keyIds_areMaskedOneWay_firstAndLastFour() {
+        assertThat(Redaction.maskKeyId("AKIAIOSFODNN7EXAMPLE")).isEqualTo("AKIA…MPLE");
+        assertThat(Redaction.maskKeyId("ASIAIOSFODNN7EXAMPLE")).isEqualTo("ASIA…MPLE");
+        assertThat(Redaction.maskKeyId("123456789")).isEqualTo("1234…6789");
+        assertThat(Redaction.maskKeyId("12345678")).isEqualTo("****");
+        assertThat(Redaction.maskKeyId("")).isEqualTo("****");
+        assertThat(Redaction.maskKeyId(null)).isEqualTo("****");
+        for (String id : new String[] {"AKIAIOSFODNN7EXAMPLE", "ASIAZZZZZZZZZZZZ1234", "AROA0123456789ABCDEF"}) {
+            assertThat(Redaction.quote(id)).isEqualTo("'" + Redaction.maskKeyId(id) + "'");
+            assertThat(Redaction.scrub("key " + id + ".")).isEqualTo("key " + Redaction.maskKeyId(id) + ".");
+        }
+        RdsIamConfig config = RdsIamConfig.builder().host("orders.c0ffee000000.eu-west-1.rds.amazonaws.com")
+                .user("app").engine(Engine.POSTGRESQL).accessKeyId("AKIAIOSFODNN7EXAMPLE").secretAccessKey(SECRET)
+                .build();
+        assertThat(config.credentialsDescription()).isEqualTo("static keys AKIA…MPLE");
+    }
+
     @Test
     void scrubMasksAssignmentsRunsAndPresignedParameters() {
         String text = "jdbc:rdsiam:x://h/db?rdsiam.secretAccessKey=short&password=pw&rdsiam.sessionToken=tok"

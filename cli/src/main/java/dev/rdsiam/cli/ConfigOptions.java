@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -21,6 +22,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.IGetter;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,71 +39,27 @@ import picocli.CommandLine.Option;
  * rdsiam token --hostname orders.c0ffee.eu-west-1.rds.amazonaws.com --port 5432 --username app --region eu-west-1
  * }</pre>
  *
- * <p>The named flags are those of {@code aws rds generate-db-auth-token} ({@code --hostname --port --username
- * --region --profile}) plus the library's route, trust and assume-role settings.
+ * <p>The named flags come from the catalogue ({@link RdsIamProperty}): one for every key that is not a secret,
+ * {@code --} and the key in kebab case ({@code --connect-host}, {@code --role-arn}), with the key's description,
+ * allowed values, default and variable as its help; {@code host}, {@code user} and {@code database} take the names of
+ * {@code aws rds generate-db-auth-token} ({@code --hostname --port --username --region --profile}) and of the
+ * database clients. Secrets are set with {@code --property}, a properties file or the environment only.
  */
+@Command(modelTransformer = ConfigOptions.CatalogueFlags.class)
 public final class ConfigOptions {
 
     private static final Pattern KEY_IN_MESSAGE = Pattern.compile("rdsiam\\.([A-Za-z]+)");
 
+    /** Flags named otherwise than the key, the primary first: those of {@code aws rds generate-db-auth-token}. */
+    private static final Map<RdsIamProperty, List<String>> OTHER_NAMES = Map.of(
+            RdsIamProperty.HOST, List.of("--hostname", "--host"),
+            RdsIamProperty.USER, List.of("--username", "--user"),
+            RdsIamProperty.DATABASE, List.of("--database", "--dbname"));
+
     private final List<String> notes = new ArrayList<>();
 
-    @Option(names = {"--hostname", "--host"}, paramLabel = "HOST",
-            description = "The real RDS/Aurora/RDS Proxy endpoint name (signed into the token, checked against the "
-                    + "certificate). RDSIAM_HOST.")
-    private String hostname;
-
-    @Option(names = "--port", paramLabel = "PORT",
-            description = "The endpoint's port as RDS knows it (default 5432 or 3306). RDSIAM_PORT.")
-    private String port;
-
-    @Option(names = {"--username", "--user"}, paramLabel = "USER",
-            description = "The database user that logs in with IAM. RDSIAM_USER.")
-    private String username;
-
-    @Option(names = "--region", paramLabel = "REGION",
-            description = "Signing region (default: read from the host name). RDSIAM_REGION.")
-    private String region;
-
-    @Option(names = "--profile", paramLabel = "PROFILE",
-            description = "Named AWS profile (~/.aws/config). RDSIAM_PROFILE.")
-    private String profile;
-
-    @Option(names = "--role-arn", paramLabel = "ARN",
-            description = "Assume this IAM role with STS first. RDSIAM_ROLE_ARN.")
-    private String roleArn;
-
-    @Option(names = "--external-id", paramLabel = "ID",
-            description = "External id for the assumed role. RDSIAM_EXTERNAL_ID.")
-    private String externalId;
-
-    @Option(names = "--engine", paramLabel = "ENGINE",
-            description = "postgresql or mysql. RDSIAM_ENGINE.")
-    private String engine;
-
-    @Option(names = {"--database", "--dbname"}, paramLabel = "NAME",
-            description = "Database name. RDSIAM_DATABASE.")
-    private String database;
-
-    @Option(names = "--connect-host", paramLabel = "HOST",
-            description = "Dial this host instead (SSM port forwarding: 127.0.0.1; an NLB name). RDSIAM_CONNECT_HOST.")
-    private String connectHost;
-
-    @Option(names = "--connect-port", paramLabel = "PORT",
-            description = "The port to dial on --connect-host. RDSIAM_CONNECT_PORT.")
-    private String connectPort;
-
-    @Option(names = "--connect-timeout", paramLabel = "DURATION",
-            description = "Bound on TCP connect and TLS handshake, e.g. 10s (default). RDSIAM_CONNECT_TIMEOUT.")
-    private String connectTimeout;
-
-    @Option(names = "--trust", paramLabel = "TRUST",
-            description = "auto (default), rds-bundle, system or pem. RDSIAM_TRUST.")
-    private String trust;
-
-    @Option(names = "--trust-pem", paramLabel = "FILE",
-            description = "PEM file of extra (with --trust pem: the only) CA certificates. RDSIAM_TRUST_PEM.")
-    private String trustPem;
+    /** What the named flags set, by key. */
+    private final Map<RdsIamProperty, String> flags = new EnumMap<>(RdsIamProperty.class);
 
     @Option(names = "--property", paramLabel = "KEY=VALUE",
             description = "Any library key, e.g. --property stsEndpoint=https://sts.eu-west-1.amazonaws.com "
@@ -107,56 +70,119 @@ public final class ConfigOptions {
             description = "A properties file of rdsiam.* keys.")
     private Path propertiesFile;
 
-    /** The named flags, by the key they set. */
-    private Map<RdsIamProperty, String> flags() {
-        Map<RdsIamProperty, String> m = new EnumMap<>(RdsIamProperty.class);
-        put(m, RdsIamProperty.HOST, hostname);
-        put(m, RdsIamProperty.PORT, port);
-        put(m, RdsIamProperty.USER, username);
-        put(m, RdsIamProperty.REGION, region);
-        put(m, RdsIamProperty.PROFILE, profile);
-        put(m, RdsIamProperty.ROLE_ARN, roleArn);
-        put(m, RdsIamProperty.EXTERNAL_ID, externalId);
-        put(m, RdsIamProperty.ENGINE, engine);
-        put(m, RdsIamProperty.DATABASE, database);
-        put(m, RdsIamProperty.CONNECT_HOST, connectHost);
-        put(m, RdsIamProperty.CONNECT_PORT, connectPort);
-        put(m, RdsIamProperty.CONNECT_TIMEOUT, connectTimeout);
-        put(m, RdsIamProperty.TRUST, trust);
-        put(m, RdsIamProperty.TRUST_PEM, trustPem);
-        return m;
-    }
-
-    private static void put(Map<RdsIamProperty, String> m, RdsIamProperty p, String v) {
-        if (v != null) {
-            m.put(p, v);
-        }
+    /** What the named flags of the last parse set, by key. */
+    Map<RdsIamProperty, String> flagValues() {
+        return new EnumMap<>(flags);
     }
 
     /**
-     * The flag that sets a key, e.g. {@code --hostname} for {@code host}, or {@code --property KEY=...}.
+     * The flag that sets a key, e.g. {@code --hostname} for {@code host}, or {@code --property KEY=...} for a secret.
      *
      * @param p the key
      * @return the flag
      */
     static String flagFor(RdsIamProperty p) {
-        switch (p) {
-            case HOST: return "--hostname";
-            case PORT: return "--port";
-            case USER: return "--username";
-            case REGION: return "--region";
-            case PROFILE: return "--profile";
-            case ROLE_ARN: return "--role-arn";
-            case EXTERNAL_ID: return "--external-id";
-            case ENGINE: return "--engine";
-            case DATABASE: return "--database";
-            case CONNECT_HOST: return "--connect-host";
-            case CONNECT_PORT: return "--connect-port";
-            case CONNECT_TIMEOUT: return "--connect-timeout";
-            case TRUST: return "--trust";
-            case TRUST_PEM: return "--trust-pem";
-            default: return "--property " + p.key() + "=...";
+        return hasFlag(p) ? flagNames(p).get(0) : "--property " + p.key() + "=...";
+    }
+
+    /**
+     * Whether a key has a flag of its own: every key but the secrets, which would show in process listings and
+     * shell histories ({@code --property}, a properties file or the environment set them).
+     */
+    static boolean hasFlag(RdsIamProperty p) {
+        return !p.isSecret();
+    }
+
+    /**
+     * The names of a key's flag, the first the one messages name: {@code --} and the key in kebab case
+     * ({@code connectHost}: {@code --connect-host}), except where {@code aws rds generate-db-auth-token} and the
+     * database clients have a name of their own.
+     */
+    static List<String> flagNames(RdsIamProperty p) {
+        return OTHER_NAMES.getOrDefault(p, List.of("--" + p.kebabCaseKey()));
+    }
+
+    /** The help of a key's flag, from the catalogue: description, allowed values, default, variable. */
+    static String help(RdsIamProperty p) {
+        StringBuilder sb = new StringBuilder(p.description());
+        if (!p.allowedValues().isEmpty()) {
+            sb.append(" One of: ").append(String.join(", ", p.allowedValues())).append('.');
         }
+        p.defaultValue().ifPresent(d -> sb.append(" Default: ").append(d).append('.'));
+        return sb.append(' ').append(p.environmentVariable()).append('.').toString();
+    }
+
+    /** The parameter's label in the usage: the last word of the key ({@code HOST}, {@code ARN}) or the kind. */
+    private static String label(RdsIamProperty p) {
+        switch (p.kind()) {
+            case DURATION:
+                return "DURATION";
+            case PATH:
+                return "FILE";
+            case URI:
+                return "URL";
+            default:
+                String k = p.key();
+                int i = k.length() - 1;
+                while (i > 0 && !Character.isUpperCase(k.charAt(i))) {
+                    i--;
+                }
+                return k.substring(i).toUpperCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * Adds a flag for every key of the catalogue that {@link #hasFlag has one} to the command that mixes these
+     * options in (or to these options as a command of their own), bound to that instance's {@link #flags}.
+     */
+    static final class CatalogueFlags implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            ConfigOptions options = spec.userObject() instanceof ConfigOptions ? (ConfigOptions) spec.userObject()
+                    : null;
+            for (CommandSpec mixin : spec.mixins().values()) {
+                if (mixin.userObject() instanceof ConfigOptions) {
+                    options = (ConfigOptions) mixin.userObject();
+                }
+            }
+            if (options == null) {
+                return spec;
+            }
+            for (RdsIamProperty p : RdsIamProperty.values()) {
+                List<String> names = flagNames(p);
+                if (hasFlag(p) && spec.findOption(names.get(0)) == null) {
+                    spec.addOption(OptionSpec.builder(names.toArray(String[]::new))
+                            .paramLabel(label(p))
+                            .type(String.class)
+                            // picocli reads descriptions as format strings with ${...} variables
+                            .description(help(p).replace("%", "%%").replace("${", "$${"))
+                            .setter(options.setter(p))
+                            .getter(options.getter(p))
+                            .build());
+                }
+            }
+            return spec;
+        }
+    }
+
+    private ISetter setter(RdsIamProperty p) {
+        return new ISetter() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> T set(T value) {
+                return (T) (value == null ? flags.remove(p) : flags.put(p, (String) value));
+            }
+        };
+    }
+
+    private IGetter getter(RdsIamProperty p) {
+        return new IGetter() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> T get() {
+                return (T) flags.get(p);
+            }
+        };
     }
 
     /**
@@ -186,7 +212,7 @@ public final class ConfigOptions {
                 }
                 explicit.add(Map.entry(property(kv.substring(0, eq).trim(), "--property"), kv.substring(eq + 1)));
             }
-            explicit.addAll(flags().entrySet());
+            explicit.addAll(flagValues().entrySet());
             Map<RdsIamProperty, String> last = new EnumMap<>(RdsIamProperty.class);
             explicit.forEach(e -> last.put(e.getKey(), e.getValue()));
 
@@ -203,6 +229,27 @@ public final class ConfigOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(withFlagHints(e.getMessage()), e);
         }
+    }
+
+    /**
+     * Builds the configuration for a command, or says on standard error why it cannot ({@code rdsiam token: ...});
+     * the notes of the build follow there too.
+     *
+     * @param io the environment and standard error
+     * @param command the command's name, for the messages
+     * @param defaultEngine the engine when none is configured, or null to require one
+     * @return the configuration, or null after a message (a usage error)
+     */
+    RdsIamConfig buildOrReport(Invocation io, String command, Engine defaultEngine) {
+        RdsIamConfig config;
+        try {
+            config = build(io.env(), defaultEngine);
+        } catch (IllegalArgumentException e) {
+            io.err().println("rdsiam " + command + ": " + e.getMessage());
+            return null;
+        }
+        notes().forEach(n -> io.err().println("rdsiam " + command + ": note: " + n));
+        return config;
     }
 
     /**

@@ -69,11 +69,13 @@ public final class Main {
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
             Invocation io = new Invocation(env, o, e, resolver);
+            // each subcommand built on its own, so that picocli applies the model transformer that adds the
+            // configuration flags of the catalogue (it does not for a subcommand added as a plain object)
             CommandLine cli = new CommandLine(new RootCommand())
-                    .addSubcommand("token", new TokenCommand(io))
-                    .addSubcommand("doctor", new DoctorCommand(io))
-                    .addSubcommand("policy", new PolicyCommand(io))
-                    .addSubcommand("env", new EnvCommand(io));
+                    .addSubcommand("token", new CommandLine(new TokenCommand(io)))
+                    .addSubcommand("doctor", new CommandLine(new DoctorCommand(io)))
+                    .addSubcommand("policy", new CommandLine(new PolicyCommand(io)))
+                    .addSubcommand("env", new CommandLine(new EnvCommand(io)));
             cli.setOut(o);
             cli.setErr(e);
             cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -72,14 +72,10 @@ public final class PolicyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RdsIamConfig config;
-        try {
-            config = options.build(io.env(), Engine.POSTGRESQL);
-        } catch (IllegalArgumentException e) {
-            io.err().println("rdsiam policy: " + e.getMessage());
+        RdsIamConfig config = options.buildOrReport(io, "policy", Engine.POSTGRESQL);
+        if (config == null) {
             return Main.USAGE;
         }
-        options.notes().forEach(n -> io.err().println("rdsiam policy: note: " + n));
         EndpointType type = config.endpoint().type();
         String account = accountId;
         String resource = resourceId;

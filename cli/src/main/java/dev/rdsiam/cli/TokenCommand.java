@@ -49,14 +49,10 @@ public final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RdsIamConfig config;
-        try {
-            config = options.build(io.env(), Engine.POSTGRESQL);
-        } catch (IllegalArgumentException e) {
-            io.err().println("rdsiam token: " + e.getMessage());
+        RdsIamConfig config = options.buildOrReport(io, "token", Engine.POSTGRESQL);
+        if (config == null) {
             return Main.USAGE;
         }
-        options.notes().forEach(n -> io.err().println("rdsiam token: note: " + n));
         Minted minted;
         try {
             minted = Minted.mint(config);

@@ -68,6 +68,11 @@ class DoctorTest {
                 .contains("signed for   " + rds.dbUser() + "@" + rds.identityHost() + ":" + rds.identityPort())
                 .contains("select 1     returned 1")
                 .contains("All 7 stages passed.");
+        // the key id masked as everywhere else (Redaction.maskKeyId), in the configuration and credentials stages
+        String keyId = rds.credentials().accessKeyId();
+        String masked = keyId.substring(0, 4) + "…" + keyId.substring(keyId.length() - 4);
+        assertThat(run.out()).contains("credentials  static keys " + masked)
+                .contains("access key   " + masked + " (long-term keys)").doesNotContain(keyId);
         assertThat(CliKit.UNRESOLVED).allMatch(h -> h.equals(rds.identityHost()));
         assertThat(rds.authAttempts()).anyMatch(AuthAttempt::accepted);
         assertNoSecrets(run);

@@ -6,6 +6,7 @@ import dev.rdsiam.Credentials;
 import dev.rdsiam.EndpointType;
 import dev.rdsiam.RdsIam;
 import dev.rdsiam.RdsIamConfig;
+import dev.rdsiam.Redaction;
 import dev.rdsiam.TlsHandshake;
 import dev.rdsiam.internal.net.ConnectFailure;
 import dev.rdsiam.internal.net.Dialer;
@@ -518,7 +519,7 @@ public final class Probes implements AutoCloseable {
         }
         String id = credentials.accessKeyId();
         boolean session = credentials instanceof AwsSessionCredentials;
-        f.add("access key", mask(id) + (session ? " (temporary session credentials)" : " (long-term keys)"));
+        f.add("access key", Redaction.maskKeyId(id) + (session ? " (temporary session credentials)" : " (long-term keys)"));
         credentials.expirationTime().ifPresent(exp -> {
             Duration left = Duration.between(config.clock().instant(), exp);
             f.add("expire at", exp + " (in " + minutes(left) + ")");
@@ -558,11 +559,6 @@ public final class Probes implements AutoCloseable {
         } else {
             f.add("clock", ClockSkew.describe(measured.get()));
         }
-    }
-
-    private static String mask(String keyId) {
-        return keyId == null || keyId.length() <= 8 ? "****"
-                : keyId.substring(0, 4) + "…" + keyId.substring(keyId.length() - 4);
     }
 
     private static String minutes(Duration d) {

@@ -59,12 +59,7 @@ public final class RdsIamDriver implements Driver {
         if (!acceptsURL(url)) {
             return null;
         }
-        Map<String, String> props = new TreeMap<>();
-        if (info != null) {
-            for (String k : info.stringPropertyNames()) {
-                props.put(k, info.getProperty(k));
-            }
-        }
+        Map<String, String> props = properties(info);
         String key = cacheKey(url, props);
         RdsIamDataSource ds = DATA_SOURCES.get(key);
         if (ds == null) {
@@ -80,14 +75,30 @@ public final class RdsIamDriver implements Driver {
                     created.close();
                 }
             }
-            ds = DATA_SOURCES.putIfAbsent(key, created);
-            if (ds == null) {
-                ds = created;
-            } else {
-                created.close();
-            }
+            ds = cache(key, created);
         }
         return ds.getConnection();
+    }
+
+    /** The properties, sorted by key (so that the cache key does not depend on their order). */
+    private static Map<String, String> properties(Properties info) {
+        Map<String, String> props = new TreeMap<>();
+        if (info != null) {
+            for (String k : info.stringPropertyNames()) {
+                props.put(k, info.getProperty(k));
+            }
+        }
+        return props;
+    }
+
+    /** Caches a new DataSource under its key, unless another thread was first: then that one (and this closes). */
+    private static RdsIamDataSource cache(String key, RdsIamDataSource created) {
+        RdsIamDataSource ds = DATA_SOURCES.putIfAbsent(key, created);
+        if (ds == null) {
+            return created;
+        }
+        created.close();
+        return ds;
     }
 
     private static RdsIamDataSource create(String url, Map<String, String> props) throws SQLException {
@@ -168,24 +179,10 @@ public final class RdsIamDriver implements Driver {
 
     /** The DataSource behind a URL and properties, as {@link #connect} would use it (for diagnostics and tests). */
     public static RdsIamDataSource dataSourceFor(String url, Properties info) throws SQLException {
-        Map<String, String> props = new TreeMap<>();
-        if (info != null) {
-            for (String k : info.stringPropertyNames()) {
-                props.put(k, info.getProperty(k));
-            }
-        }
+        Map<String, String> props = properties(info);
         String key = cacheKey(url, props);
         RdsIamDataSource ds = DATA_SOURCES.get(key);
-        if (ds != null) {
-            return ds;
-        }
-        RdsIamDataSource created = create(url, props);
-        ds = DATA_SOURCES.putIfAbsent(key, created);
-        if (ds != null) {
-            created.close();
-            return ds;
-        }
-        return created;
+        return ds != null ? ds : cache(key, create(url, props));
     }
 
 }

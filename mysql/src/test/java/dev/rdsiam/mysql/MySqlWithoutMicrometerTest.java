@@ -3,8 +3,10 @@ package dev.rdsiam.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rdsiam.Engine;
 import dev.rdsiam.RdsIam;
 import dev.rdsiam.jdbc.RdsIamDataSource;
+import dev.rdsiam.testkit.contract.BindingKit;
 import java.sql.Connection;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +20,7 @@ class MySqlWithoutMicrometerTest {
     void withoutMicrometer_connectionsWork_andStatusIsKept() throws Exception {
         assertThatThrownBy(() -> Class.forName("io.micrometer.core.instrument.MeterRegistry"))
                 .isInstanceOf(ClassNotFoundException.class);
-        try (RdsIamDataSource ds = RdsIam.dataSource(MyKit.config().build()); Connection c = ds.getConnection()) {
+        try (RdsIamDataSource ds = RdsIam.dataSource(BindingKit.of(Engine.MYSQL).config().build()); Connection c = ds.getConnection()) {
             assertThat(c.isValid(2)).isTrue();
             assertThat(ds.status().lastAttempt().orElseThrow().ok()).isTrue();
             assertThat(ds.status().tokensMinted()).isEqualTo(1);

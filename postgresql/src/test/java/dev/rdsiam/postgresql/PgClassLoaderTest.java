@@ -11,7 +11,7 @@ import dev.rdsiam.jdbc.RdsIamDataSource;
 import dev.rdsiam.postgresql.internal.PgSslSocketFactory;
 import dev.rdsiam.testkit.AuthAttempt;
 import dev.rdsiam.testkit.LocalRds;
-import java.io.File;
+import dev.rdsiam.testkit.contract.BindingKit;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -19,8 +19,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,19 +29,11 @@ class PgClassLoaderTest {
 
     @Test
     void pgjdbcInAParentLoader_stillFindsTheLibrarysFactories() throws Exception {
-        LocalRds rds = PgKit.rds();
+        LocalRds rds = BindingKit.of(Engine.POSTGRESQL).rds();
         URL pgjdbc = org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation();
-        List<URL> rest = new ArrayList<>();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        for (String entry : classPath.split(File.pathSeparator)) {
-            URL u = Path.of(entry).toUri().toURL();
-            if (!entry.isEmpty() && !u.sameFile(pgjdbc)) {
-                rest.add(u);
-            }
-        }
         try (URLClassLoader driverLoader = new URLClassLoader("pgjdbc-only", new URL[] {pgjdbc},
                         ClassLoader.getPlatformClassLoader());
-                URLClassLoader appLoader = new URLClassLoader("application", rest.toArray(URL[]::new), driverLoader)) {
+                URLClassLoader appLoader = new URLClassLoader("application", BindingKit.classPathWithout(pgjdbc), driverLoader)) {
             // the split is real: pgjdbc's loader cannot see the library's factories
             assertThatThrownBy(() -> Class.forName(PgSslSocketFactory.class.getName(), false, driverLoader))
                     .isInstanceOf(ClassNotFoundException.class);

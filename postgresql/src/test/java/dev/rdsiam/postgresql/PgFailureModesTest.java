@@ -3,6 +3,7 @@ package dev.rdsiam.postgresql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.rdsiam.Engine;
 import dev.rdsiam.RdsIam;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.jdbc.RdsIamDataSource;
@@ -10,6 +11,7 @@ import dev.rdsiam.testkit.AuthAttempt;
 import dev.rdsiam.testkit.LocalRds;
 import dev.rdsiam.testkit.RejectReason;
 import dev.rdsiam.testkit.StsOutage;
+import dev.rdsiam.testkit.contract.BindingKit;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,14 +32,13 @@ import org.junit.jupiter.api.Test;
  */
 class PgFailureModesTest {
 
-    private final LocalRds rds = PgKit.rds();
+    private final BindingKit kit = BindingKit.of(Engine.POSTGRESQL);
+    private final LocalRds rds = kit.rds();
 
     @BeforeEach
     @AfterEach
     void clean() {
-        PgKit.CLOCK.reset();
-        rds.faults().reset();
-        rds.clearAuthAttempts();
+        kit.reset();
     }
 
     private static int selectOne(Connection c) throws SQLException {
@@ -48,7 +49,7 @@ class PgFailureModesTest {
     }
 
     private RdsIamConfig.Builder viaRole() {
-        return PgKit.config().roleArn(rds.defaultRoleArn()).stsEndpoint(rds.stsEndpoint()).stsRegion(rds.region())
+        return kit.config().roleArn(rds.defaultRoleArn()).stsEndpoint(rds.stsEndpoint()).stsRegion(rds.region())
                 .connectTimeout(Duration.ofSeconds(1));
     }
 
@@ -86,7 +87,7 @@ class PgFailureModesTest {
 
     @Test
     void instanceRestart_underAPool_recoversWithoutARefusedLogin() throws Exception {
-        try (HikariDataSource pool = RdsIam.pooledDataSource(PgKit.config().build(), h -> {
+        try (HikariDataSource pool = RdsIam.pooledDataSource(kit.config().build(), h -> {
             h.setMaximumPoolSize(4);
             h.setConnectionTimeout(15_000);
         })) {
@@ -119,7 +120,7 @@ class PgFailureModesTest {
         AtomicInteger ok = new AtomicInteger();
         java.util.concurrent.atomic.AtomicReference<String> throttleHint = new java.util.concurrent.atomic.AtomicReference<>();
         long seconds = 4;
-        try (RdsIamDataSource ds = RdsIam.dataSource(PgKit.config().build())) {
+        try (RdsIamDataSource ds = RdsIam.dataSource(kit.config().build())) {
             ds.setLoginTimeout(10);
             ExecutorService threads = Executors.newFixedThreadPool(8);
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

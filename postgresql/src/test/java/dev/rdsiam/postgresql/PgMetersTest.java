@@ -3,6 +3,7 @@ package dev.rdsiam.postgresql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rdsiam.Engine;
 import dev.rdsiam.RdsIam;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.jdbc.DataSourceStatus;
@@ -10,6 +11,7 @@ import dev.rdsiam.jdbc.RdsIamDataSource;
 import dev.rdsiam.testkit.LocalRds;
 import dev.rdsiam.testkit.Route;
 import dev.rdsiam.testkit.ServerCertificate;
+import dev.rdsiam.testkit.contract.BindingKit;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
@@ -21,14 +23,13 @@ import org.junit.jupiter.api.Test;
 /** Meters and status from real pgjdbc connections through LocalRds, failures included. */
 class PgMetersTest {
 
-    private final LocalRds rds = PgKit.rds();
+    private final BindingKit kit = BindingKit.of(Engine.POSTGRESQL);
+    private final LocalRds rds = kit.rds();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeEach
     void clean() {
-        PgKit.CLOCK.reset();
-        rds.faults().reset();
-        rds.clearAuthAttempts();
+        kit.reset();
     }
 
     private double outcome(String outcome) {
@@ -38,7 +39,7 @@ class PgMetersTest {
 
     @Test
     void outcomes_countWhatTheDiagnosisFound() throws SQLException {
-        RdsIamConfig.Builder base = PgKit.config().name("meters").meterRegistry(registry);
+        RdsIamConfig.Builder base = kit.config().name("meters").meterRegistry(registry);
         try (RdsIamDataSource ds = RdsIam.dataSource(base.build()); Connection c = ds.getConnection()) {
             assertThat(c.isValid(2)).isTrue();
             assertThat(outcome("ok")).isEqualTo(1);
@@ -72,7 +73,7 @@ class PgMetersTest {
 
     @Test
     void status_followsLocalRdsFaults_downAndUpAgain() throws SQLException {
-        try (RdsIamDataSource ds = RdsIam.dataSource(PgKit.config().metrics("off").build())) {
+        try (RdsIamDataSource ds = RdsIam.dataSource(kit.config().metrics("off").build())) {
             ds.getConnection().close();
             assertThat(ds.status().down()).isFalse();
             rds.faults().rejectAllTokens(true);

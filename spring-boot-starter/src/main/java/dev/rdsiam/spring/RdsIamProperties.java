@@ -71,20 +71,7 @@ public final class RdsIamProperties {
 
     /** The canonical Spring name of a key: {@code rdsiam.connect-host} for {@code connectHost}. */
     public static ConfigurationPropertyName springName(RdsIamProperty p) {
-        return ConfigurationPropertyName.of("rdsiam." + kebab(p.key()));
-    }
-
-    /** {@code connect-host} for {@code connectHost}. */
-    static String kebab(String camel) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : camel.toCharArray()) {
-            if (Character.isUpperCase(c)) {
-                sb.append('-').append(Character.toLowerCase(c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return ConfigurationPropertyName.of(RdsIamProperty.PREFIX + p.kebabCaseKey());
     }
 
     /** The values found, as text, by key. */

@@ -37,7 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +71,6 @@ import org.slf4j.LoggerFactory;
 public final class LocalAurora implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalAurora.class);
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
     private static final Pattern LABEL = Pattern.compile("[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern CLUSTER_ID = Pattern.compile("[a-z0-9]{1,63}");
 
@@ -791,20 +789,7 @@ public final class LocalAurora implements AutoCloseable {
                     return;
                 }
             }
-            List<Path> all = new ArrayList<>();
-            try (Stream<Path> paths = Files.walk(tempDir)) {
-                paths.forEach(all::add);
-            } catch (IOException | UncheckedIOException e) {
-                LOG.debug("cannot list {}: {}", tempDir, e.toString());
-            }
-            Collections.reverse(all);
-            for (Path p : all) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.debug("cannot delete {}: {}", p, e.toString());
-                }
-            }
+            PgCluster.deleteTree(tempDir);
         }
     }
 
@@ -820,25 +805,14 @@ public final class LocalAurora implements AutoCloseable {
      * LocalAurora aurora = LocalAurora.builder().clusterName("orders").instances("orders-1", "orders-2").start();
      * }</pre>
      */
-    public static final class Builder {
-        private Engine engine = Engine.POSTGRESQL;
-        private String mysqlServerVersion = "8.0.39-localrds";
-        private String region = "us-east-1";
+    public static final class Builder extends KitBuilder<Builder> {
         private String clusterName = "localaurora";
         private String clusterId = "c0ffee000000";
         private List<String> instanceIds;
         private int instanceCount = 2;
-        private String database = "appdb";
-        private String dbUser = "iam_user";
-        private final List<String> extraDbUsers = new ArrayList<>();
-        private Clock clock = Clock.systemUTC();
-        private Duration maxClockSkew = Duration.ofMinutes(5);
-        private StaticCredentials credentials;
-        private String accountId = "123456789012";
-        private final List<StsServer.Role> roles = new ArrayList<>();
-        private Duration sessionDuration = Duration.ofHours(1);
 
         private Builder() {
+            super(Engine.POSTGRESQL);
         }
 
         /**
@@ -850,34 +824,9 @@ public final class LocalAurora implements AutoCloseable {
          * @param engine the engine
          * @return this
          */
+        @Override
         public Builder engine(Engine engine) {
-            this.engine = Objects.requireNonNull(engine, "engine");
-            return this;
-        }
-
-        /**
-         * MySQL: the server version in the greeting (default {@code 8.0.39-localrds}).
-         *
-         * @param version the version string
-         * @return this
-         */
-        public Builder mysqlServerVersion(String version) {
-            this.mysqlServerVersion = requireName(version, "mysqlServerVersion");
-            return this;
-        }
-
-        /**
-         * The region tokens must be scoped to; part of every name.
-         *
-         * @param region such as {@code eu-west-1}
-         * @return this
-         */
-        public Builder region(String region) {
-            if (region == null || !REGION.matcher(region).matches()) {
-                throw new IllegalArgumentException("region must look like us-east-1: '" + region + "'");
-            }
-            this.region = region;
-            return this;
+            return super.engine(engine);
         }
 
         /**
@@ -951,120 +900,6 @@ public final class LocalAurora implements AutoCloseable {
             return this;
         }
 
-        /**
-         * The database to create (default {@code appdb}).
-         *
-         * @param database the name
-         * @return this
-         */
-        public Builder database(String database) {
-            this.database = requireName(database, "database");
-            return this;
-        }
-
-        /**
-         * The IAM-mapped database user to create (default {@code iam_user}).
-         *
-         * @param user the name
-         * @return this
-         */
-        public Builder dbUser(String user) {
-            this.dbUser = requireName(user, "dbUser");
-            return this;
-        }
-
-        /**
-         * A further IAM-mapped user to create.
-         *
-         * @param user the name
-         * @return this
-         */
-        public Builder addDbUser(String user) {
-            extraDbUsers.add(requireName(user, "dbUser"));
-            return this;
-        }
-
-        /**
-         * The kit's clock, used to judge token and session expiry.
-         *
-         * @param clock the clock
-         * @return this
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * How far in the future a token's {@code X-Amz-Date} may be (default 5 minutes).
-         *
-         * @param skew the tolerance
-         * @return this
-         */
-        public Builder maxClockSkew(Duration skew) {
-            if (Objects.requireNonNull(skew, "skew").isNegative()) {
-                throw new IllegalArgumentException("maxClockSkew must not be negative: " + skew);
-            }
-            this.maxClockSkew = skew;
-            return this;
-        }
-
-        /**
-         * The static access key (default: random {@code AKIA...}).
-         *
-         * @param accessKeyId     the id
-         * @param secretAccessKey the secret
-         * @return this
-         */
-        public Builder staticCredentials(String accessKeyId, String secretAccessKey) {
-            this.credentials = new StaticCredentials(accessKeyId, secretAccessKey);
-            return this;
-        }
-
-        /**
-         * The account id in ARNs (default {@code 123456789012}).
-         *
-         * @param accountId twelve digits
-         * @return this
-         */
-        public Builder accountId(String accountId) {
-            if (accountId == null || !accountId.matches("\\d{12}")) {
-                throw new IllegalArgumentException("accountId must be 12 digits: '" + accountId + "'");
-            }
-            this.accountId = accountId;
-            return this;
-        }
-
-        /**
-         * A role the local STS lets known keys assume.
-         *
-         * @param roleArn    the role ARN
-         * @param externalId the required external id, or {@code null}
-         * @return this
-         */
-        public Builder role(String roleArn, String externalId) {
-            if (roleArn == null || !roleArn.startsWith("arn:") || !roleArn.contains(":role/")) {
-                throw new IllegalArgumentException("roleArn must look like arn:aws:iam::123456789012:role/name: '"
-                        + roleArn + "'");
-            }
-            roles.add(new StsServer.Role(roleArn, externalId));
-            return this;
-        }
-
-        /**
-         * Session lifetime when AssumeRole names no {@code DurationSeconds} (default 1 hour).
-         *
-         * @param duration the lifetime
-         * @return this
-         */
-        public Builder sessionDuration(Duration duration) {
-            if (Objects.requireNonNull(duration, "duration").isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException("sessionDuration must be positive: " + duration);
-            }
-            this.sessionDuration = duration;
-            return this;
-        }
-
         List<String> instanceIds() {
             if (instanceIds != null) {
                 return instanceIds;
@@ -1094,13 +929,6 @@ public final class LocalAurora implements AutoCloseable {
             if (name == null || !LABEL.matcher(name).matches() || name.contains("--")) {
                 throw new IllegalArgumentException(what + " must be a DNS label (lower-case letters, digits and "
                         + "single hyphens, starting with a letter, at most 63 characters): '" + name + "'");
-            }
-            return name;
-        }
-
-        private static String requireName(String name, String what) {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException(what + " must not be blank");
             }
             return name;
         }

@@ -28,7 +28,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class LocalRds implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalRds.class);
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
 
     private final Engine engine;
     private final String region;
@@ -485,58 +483,25 @@ public final class LocalRds implements AutoCloseable {
     }
 
     /**
-     * Configures and starts a {@link LocalRds}.
+     * Configures and starts a {@link LocalRds}; the engine is required.
      *
      * <pre>{@code
      * LocalRds rds = LocalRds.builder().engine(Engine.MYSQL).region("eu-west-1").start();
      * }</pre>
+     *
+     * <p>The settings it shares with {@link LocalAurora.Builder} (region, database, users, clock, keys, account,
+     * roles, sessions) are checked in one place.
      */
-    public static final class Builder {
-        private Engine engine;
-        private String region = "us-east-1";
+    public static final class Builder extends KitBuilder<Builder> {
         private String instanceHost;
         private String proxyHost;
         private final List<String> extraHostNames = new ArrayList<>();
         private int identityPort;
         private int gatewayPort;
-        private String database = "appdb";
-        private String dbUser = "iam_user";
-        private final List<String> extraDbUsers = new ArrayList<>();
         private Backend backend = Backend.embedded();
-        private Clock clock = Clock.systemUTC();
-        private Duration maxClockSkew = Duration.ofMinutes(5);
-        private StaticCredentials credentials;
-        private String accountId = "123456789012";
-        private final List<StsServer.Role> roles = new ArrayList<>();
-        private Duration sessionDuration = Duration.ofHours(1);
-        private String mysqlServerVersion = "8.0.39-localrds";
 
         private Builder() {
-        }
-
-        /**
-         * The engine (required).
-         *
-         * @param engine POSTGRESQL or MYSQL
-         * @return this
-         */
-        public Builder engine(Engine engine) {
-            this.engine = Objects.requireNonNull(engine, "engine");
-            return this;
-        }
-
-        /**
-         * The region tokens must be scoped to; also part of the default host names.
-         *
-         * @param region such as {@code eu-west-1}
-         * @return this
-         */
-        public Builder region(String region) {
-            if (region == null || !REGION.matcher(region).matches()) {
-                throw new IllegalArgumentException("region must look like us-east-1: '" + region + "'");
-            }
-            this.region = region;
-            return this;
+            super(null);
         }
 
         /**
@@ -599,39 +564,6 @@ public final class LocalRds implements AutoCloseable {
         }
 
         /**
-         * The database to create (default {@code appdb}).
-         *
-         * @param database the name
-         * @return this
-         */
-        public Builder database(String database) {
-            this.database = requireName(database, "database");
-            return this;
-        }
-
-        /**
-         * The IAM-mapped database user to create (default {@code iam_user}).
-         *
-         * @param user the name
-         * @return this
-         */
-        public Builder dbUser(String user) {
-            this.dbUser = requireName(user, "dbUser");
-            return this;
-        }
-
-        /**
-         * A further IAM-mapped user to create.
-         *
-         * @param user the name
-         * @return this
-         */
-        public Builder addDbUser(String user) {
-            extraDbUsers.add(requireName(user, "dbUser"));
-            return this;
-        }
-
-        /**
          * The backend server (default {@link Backend#embedded()}).
          *
          * @param backend the backend
@@ -639,98 +571,6 @@ public final class LocalRds implements AutoCloseable {
          */
         public Builder backend(Backend backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
-            return this;
-        }
-
-        /**
-         * The kit's clock, used to judge token and session expiry and to stamp issued sessions.
-         *
-         * @param clock the clock
-         * @return this
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * How far in the future a token's {@code X-Amz-Date} may be (default 5 minutes).
-         *
-         * @param skew the tolerance
-         * @return this
-         */
-        public Builder maxClockSkew(Duration skew) {
-            if (Objects.requireNonNull(skew, "skew").isNegative()) {
-                throw new IllegalArgumentException("maxClockSkew must not be negative: " + skew);
-            }
-            this.maxClockSkew = skew;
-            return this;
-        }
-
-        /**
-         * The static access key (default: random {@code AKIA...}).
-         *
-         * @param accessKeyId     the id
-         * @param secretAccessKey the secret
-         * @return this
-         */
-        public Builder staticCredentials(String accessKeyId, String secretAccessKey) {
-            this.credentials = new StaticCredentials(accessKeyId, secretAccessKey);
-            return this;
-        }
-
-        /**
-         * The account id in ARNs (default {@code 123456789012}).
-         *
-         * @param accountId twelve digits
-         * @return this
-         */
-        public Builder accountId(String accountId) {
-            if (accountId == null || !accountId.matches("\\d{12}")) {
-                throw new IllegalArgumentException("accountId must be 12 digits: '" + accountId + "'");
-            }
-            this.accountId = accountId;
-            return this;
-        }
-
-        /**
-         * A role the local STS lets known keys assume.
-         *
-         * @param roleArn    the role ARN
-         * @param externalId the required external id, or {@code null}
-         * @return this
-         */
-        public Builder role(String roleArn, String externalId) {
-            if (roleArn == null || !roleArn.startsWith("arn:") || !roleArn.contains(":role/")) {
-                throw new IllegalArgumentException("roleArn must look like arn:aws:iam::123456789012:role/name: '"
-                        + roleArn + "'");
-            }
-            roles.add(new StsServer.Role(roleArn, externalId));
-            return this;
-        }
-
-        /**
-         * Session lifetime when AssumeRole names no {@code DurationSeconds} (default 1 hour).
-         *
-         * @param duration the lifetime
-         * @return this
-         */
-        public Builder sessionDuration(Duration duration) {
-            if (Objects.requireNonNull(duration, "duration").isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException("sessionDuration must be positive: " + duration);
-            }
-            this.sessionDuration = duration;
-            return this;
-        }
-
-        /**
-         * The MySQL server version in the greeting (default {@code 8.0.39-localrds}).
-         *
-         * @param version the version string
-         * @return this
-         */
-        public Builder mysqlServerVersion(String version) {
-            this.mysqlServerVersion = requireName(version, "mysqlServerVersion");
             return this;
         }
 
@@ -765,13 +605,6 @@ public final class LocalRds implements AutoCloseable {
                 throw new IllegalArgumentException(what + " must be 1..65535: " + port);
             }
             return port;
-        }
-
-        private static String requireName(String name, String what) {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException(what + " must not be blank");
-            }
-            return name;
         }
     }
 }

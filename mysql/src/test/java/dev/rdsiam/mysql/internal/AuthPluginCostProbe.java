@@ -1,11 +1,13 @@
 package dev.rdsiam.mysql.internal;
 
 import dev.rdsiam.AuthToken;
+import dev.rdsiam.Engine;
 import dev.rdsiam.RdsIam;
 import dev.rdsiam.RdsIamConfig;
 import dev.rdsiam.jdbc.RdsIamDataSource;
 import dev.rdsiam.spi.ConnectorContext;
 import dev.rdsiam.testkit.LocalRds;
+import dev.rdsiam.testkit.contract.BindingKit;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,8 +26,9 @@ public final class AuthPluginCostProbe {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        RdsIamConfig config = dev.rdsiam.mysql.MyKitAccess.config();
-        LocalRds rds = dev.rdsiam.mysql.MyKitAccess.rds();
+        BindingKit kit = BindingKit.of(Engine.MYSQL);
+        RdsIamConfig config = kit.config().build();
+        LocalRds rds = kit.rds();
         ConnectorContext context = new ConnectorContext(config);
         com.mysql.cj.jdbc.NonRegisteringDriver driver = new com.mysql.cj.jdbc.NonRegisteringDriver();
         String url = "jdbc:mysql://" + config.host() + ":" + config.port() + "/" + rds.database();

@@ -74,15 +74,7 @@ public final class ConfigurationMetadata {
 
     /** The canonical (kebab-case) Spring name, e.g. {@code rdsiam.connect-host}. */
     static String springName(RdsIamProperty p) {
-        StringBuilder sb = new StringBuilder(RdsIamProperty.PREFIX);
-        for (char c : p.key().toCharArray()) {
-            if (Character.isUpperCase(c)) {
-                sb.append('-').append(Character.toLowerCase(c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return RdsIamProperty.PREFIX + p.kebabCaseKey();
     }
 
     private static String type(RdsIamProperty p) {

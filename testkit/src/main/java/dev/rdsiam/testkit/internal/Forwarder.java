@@ -50,17 +50,10 @@ public final class Forwarder implements Closeable {
             t.setDaemon(true);
             return t;
         });
-        this.server = bind(0);
+        this.server = Gateway.bind(0);
         this.port = server.getLocalPort();
         ServerSocket first = server;
         pool.execute(() -> acceptLoop(first));
-    }
-
-    private static ServerSocket bind(int port) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
-        return socket;
     }
 
     /** @return the loopback port */
@@ -82,7 +75,7 @@ public final class Forwarder implements Closeable {
             server = null;
         } else if (wanted && server == null) {
             try {
-                ServerSocket next = bind(port);
+                ServerSocket next = Gateway.bind(port);
                 server = next;
                 pool.execute(() -> acceptLoop(next));
             } catch (IOException e) {

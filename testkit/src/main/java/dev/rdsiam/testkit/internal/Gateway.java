@@ -66,7 +66,8 @@ public abstract class Gateway implements Closeable {
         pool.execute(() -> acceptLoop(first));
     }
 
-    private static ServerSocket bind(int port) throws IOException {
+    /** A listening socket on the loopback address (port 0: any free port), with SO_REUSEADDR. */
+    static ServerSocket bind(int port) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);

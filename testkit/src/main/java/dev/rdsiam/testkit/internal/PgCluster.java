@@ -404,7 +404,13 @@ public final class PgCluster implements Closeable {
         }
     }
 
-    static void deleteTree(Path root) {
+    /**
+     * Deletes a directory and everything below it, as far as it can (what cannot be listed or deleted is logged at
+     * DEBUG and left).
+     *
+     * @param root the directory; nothing happens when it does not exist
+     */
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -5,36 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rdsiam.Engine;
 import dev.rdsiam.RdsIam;
 import dev.rdsiam.RdsIamConfig;
-import java.io.File;
+import dev.rdsiam.testkit.contract.BindingKit;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Connector/J in a parent class loader that cannot see this library: Connector/J loads socket factories from its own
  * loader only, so the DataSource must refuse to be built, saying where the jars have to go.
  */
-class MyClassLoaderTest {
+class MySqlClassLoaderTest {
 
     @Test
     void connectorJInAParentLoader_failsAtBuild_namingTheFix() throws Exception {
         URL connectorJ = com.mysql.cj.jdbc.NonRegisteringDriver.class.getProtectionDomain().getCodeSource()
                 .getLocation();
-        List<URL> rest = new ArrayList<>();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        for (String entry : classPath.split(File.pathSeparator)) {
-            URL u = Path.of(entry).toUri().toURL();
-            if (!entry.isEmpty() && !u.sameFile(connectorJ)) {
-                rest.add(u);
-            }
-        }
         try (URLClassLoader driverLoader = new URLClassLoader("connector-j-only", new URL[] {connectorJ},
                         ClassLoader.getPlatformClassLoader());
-                URLClassLoader appLoader = new URLClassLoader("application", rest.toArray(URL[]::new), driverLoader)) {
+                URLClassLoader appLoader = new URLClassLoader("application", BindingKit.classPathWithout(connectorJ), driverLoader)) {
             Class<?> probe = Class.forName(Probe.class.getName(), true, appLoader);
             assertThat(Class.forName("com.mysql.cj.jdbc.NonRegisteringDriver", false, appLoader).getClassLoader())
                     .isSameAs(driverLoader);
