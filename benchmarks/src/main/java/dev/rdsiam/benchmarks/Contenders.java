@@ -105,9 +105,17 @@ final class Contenders {
         return p;
     }
 
-    /** The AWS wrapper with its {@code iam} plugin only; it mints (and caches) the token itself. */
+    /**
+     * The AWS wrapper with its {@code iam} plugin only; it mints (and caches) the token itself. The wrapper owns
+     * {@code connectTimeout}, {@code socketTimeout} and {@code loginTimeout} and reads them in milliseconds (it hands
+     * pgjdbc whole seconds, truncated), so it gets the same bounds as the others in its own unit.
+     */
     static Properties wrapper(KitInfo kit, KitInfo.Target target) {
         Properties p = driverTuning(kit.engine());
+        if (kit.engine() == Engine.POSTGRESQL) {
+            p.setProperty("connectTimeout", "10000");
+            p.setProperty("socketTimeout", "10000");
+        }
         p.putAll(fileTrustOnly(kit.engine(), target));
         p.setProperty("user", kit.user());
         p.setProperty("wrapperPlugins", "iam");
@@ -149,9 +157,19 @@ final class Contenders {
 
     /** A Hikari pool over a contender, sized the same for every contender. */
     static HikariDataSource pool(String contender, KitInfo kit, KitInfo.Target target, int size) {
+        return pool(contender, kit, target, size, CountingCredentials.of(kit));
+    }
+
+    /**
+     * A Hikari pool over a contender, sized the same for every contender, signing with {@code credentials} (ours and
+     * the wrapper; for the wrapper, {@code null} keeps the credentials hook the caller has set).
+     */
+    static HikariDataSource pool(String contender, KitInfo kit, KitInfo.Target target, int size,
+            AwsCredentialsProvider credentials) {
         switch (contender) {
             case "ours":
-                return RdsIam.pooledDataSource(ours(kit, target, CountingCredentials.of(kit)), h -> size(h, size));
+                return RdsIam.pooledDataSource(ours(kit, target,
+                        credentials != null ? credentials : CountingCredentials.of(kit)), h -> size(h, size));
             case "raw": {
                 HikariConfig h = new HikariConfig();
                 h.setJdbcUrl(driverUrl(kit, target));
@@ -165,7 +183,9 @@ final class Contenders {
                 return new HikariDataSource(h);
             }
             case "wrapper": {
-                wrapperCredentials(CountingCredentials.of(kit));
+                if (credentials != null) {
+                    wrapperCredentials(credentials);
+                }
                 HikariConfig h = new HikariConfig();
                 h.setJdbcUrl(wrapperUrl(kit, target));
                 Properties p = wrapper(kit, target);
