@@ -375,8 +375,8 @@ public final class Harness {
             throws ProbeFailure {
         Path log = work.resolve("b5-" + engine + "-" + contender + "-" + run + ".log");
         List<String> cmd = new ArrayList<>(List.of(javaCommand(), "-D" + KitInfo.FILE_PROPERTY + "="
-                + servers.kitFile(), "-cp", System.getProperty("java.class.path"), FirstRow.class.getName(), engine,
-                contender, tokenFile.toString()));
+                + servers.kitFile(), "-cp", FirstRow.classPath(engine, contender, System.getProperty("java.class.path")),
+                FirstRow.class.getName(), engine, contender, tokenFile.toString()));
         if (memoryFile != null) {
             cmd.add(memoryFile.toString());
         }
