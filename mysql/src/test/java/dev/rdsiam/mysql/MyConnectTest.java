@@ -94,6 +94,26 @@ class MyConnectTest {
     }
 
     @Test
+    void pooled_handsOutTheDriversOwnConnection_behindOnlyHikarisProxy() throws Exception {
+        // nothing of ours on the pooled hot path: the pool's proxy wraps the driver's connection itself
+        try (HikariDataSource pool = RdsIam.pooledDataSource(MyKit.config().name("my-unwrap").build(), h -> {
+            h.setMaximumPoolSize(1);
+            h.setMinimumIdle(0);
+        });
+                Connection c = pool.getConnection()) {
+            assertThat(c.getClass().getName()).startsWith("com.zaxxer.hikari.pool.HikariProxyConnection");
+            Connection driverOwn = c.unwrap(Connection.class);
+            assertThat(driverOwn.getClass()).isSameAs(com.mysql.cj.jdbc.ConnectionImpl.class);
+            assertThat(c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class)).isSameAs(driverOwn);
+            try (PreparedStatement ps = c.prepareStatement("select 1")) {
+                assertThat(ps.unwrap(PreparedStatement.class).getClass()).isSameAs(com.mysql.cj.jdbc.ClientPreparedStatement.class);
+                assertThat(ps.getConnection()).isSameAs(c);
+            }
+            assertThat(driverOwn.isValid(5)).isTrue();
+        }
+    }
+
+    @Test
     void newToken_afterTheReuseWindow_whileOldConnectionsStayOpen() throws SQLException {
         try (RdsIamDataSource ds = RdsIam.dataSource(MyKit.config().build())) {
             Connection first = ds.getConnection();

@@ -98,6 +98,26 @@ class PgConnectTest {
     }
 
     @Test
+    void pooled_handsOutTheDriversOwnConnection_behindOnlyHikarisProxy() throws Exception {
+        // nothing of ours on the pooled hot path: the pool's proxy wraps the driver's connection itself
+        try (HikariDataSource pool = RdsIam.pooledDataSource(PgKit.config().name("po-unwrap").build(), h -> {
+            h.setMaximumPoolSize(1);
+            h.setMinimumIdle(0);
+        });
+                Connection c = pool.getConnection()) {
+            assertThat(c.getClass().getName()).startsWith("com.zaxxer.hikari.pool.HikariProxyConnection");
+            Connection driverOwn = c.unwrap(Connection.class);
+            assertThat(driverOwn.getClass()).isSameAs(org.postgresql.jdbc.PgConnection.class);
+            assertThat(c.unwrap(org.postgresql.PGConnection.class)).isSameAs(driverOwn);
+            try (PreparedStatement ps = c.prepareStatement("select 1")) {
+                assertThat(ps.unwrap(PreparedStatement.class).getClass().getName()).isEqualTo("org.postgresql.jdbc.PgPreparedStatement");
+                assertThat(ps.getConnection()).isSameAs(c);
+            }
+            assertThat(driverOwn.isValid(5)).isTrue();
+        }
+    }
+
+    @Test
     void newToken_afterTheReuseWindow_whileOldConnectionsStayOpen() throws SQLException {
         try (RdsIamDataSource ds = RdsIam.dataSource(PgKit.config().tokenReuseWindow(Duration.ofMinutes(10)).build())) {
             Connection first = ds.getConnection();
