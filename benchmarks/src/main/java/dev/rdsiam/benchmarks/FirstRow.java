@@ -101,8 +101,8 @@ public final class FirstRow {
         switch (contender) {
             case "ours":
                 keep.add(pg ? "rdsiam-postgresql-" : "rdsiam-mysql-");
-                keep.addAll(runtimeDependencies(pg ? "postgresql/runtime-dependencies.txt"
-                        : "mysql/runtime-dependencies-connector-9.7.0.txt"));
+                keep.addAll(runtimeDependencies(projectRoot(full).resolve(pg ? "postgresql/runtime-dependencies.txt"
+                        : "mysql/runtime-dependencies-connector-9.7.0.txt")));
                 break;
             case "wrapper":
                 keep.addAll(List.of("aws-advanced-jdbc-wrapper-", "slf4j-api-", "reactive-streams-", "eventstream-"));
@@ -123,11 +123,22 @@ public final class FirstRow {
         return cp.toString();
     }
 
+    /** The project's root: where this module's classes are ({@code <root>/benchmarks/target/classes}). */
+    private static Path projectRoot(String full) {
+        for (String entry : full.split(File.pathSeparator)) {
+            Path p = Path.of(entry).toAbsolutePath().normalize();
+            if (p.endsWith(Path.of("benchmarks", "target", "classes"))) {
+                return p.getParent().getParent().getParent();
+            }
+        }
+        return Path.of("");
+    }
+
     /** Jar name prefixes ({@code artifact-}) of a module's runtime dependency list (group:artifact:version:scope). */
-    private static List<String> runtimeDependencies(String list) {
+    private static List<String> runtimeDependencies(Path list) {
         try {
             List<String> out = new ArrayList<>();
-            for (String line : Files.readAllLines(Path.of(list), StandardCharsets.UTF_8)) {
+            for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
                 String[] gav = line.trim().split(":");
                 if (!line.startsWith("#") && gav.length >= 3) {
                     out.add(gav[1] + "-");
@@ -138,7 +149,7 @@ public final class FirstRow {
             }
             return out;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + list + " (run from the project root)", e);
+            throw new java.io.UncheckedIOException("cannot read " + list, e);
         }
     }
 

@@ -124,6 +124,8 @@ public final class Harness {
             }
             if (runs(only, "B1")) {
                 h.pooledHotPath();
+            }
+            if (runs(only, "B1") || only.contains("B1alloc")) {
                 for (Engine e : ENGINES) {
                     h.allocation(e);
                 }
@@ -163,7 +165,8 @@ public final class Harness {
         results.note("B1 PostgreSQL talks TLS to a PostgreSQL 18 directly (the hot path never logs in, and the "
                 + "gateway's relay would dominate SELECT 1). B1 MySQL goes through the gateway for all contenders: the "
                 + "embedded MariaDB misreads a clear-text password over ~250 bytes in the first handshake packet, where "
-                + "ours and the AWS wrapper send the token, so its ratios are compressed towards 1 by the relay. "
+                + "ours and the AWS wrapper send the token, so its ratios are compressed towards 1 by the relay (Debian's mariadb-server, which would avoid it, is not on "
+                + "this machine). "
                 + "HikariCP pool of " + PooledHotPath.POOL_SIZE + ", one benchmark thread, " + plan.b1Rounds()
                 + " JMH rounds of one fork per contender, alternating the contenders over time.");
         results.note("B2 and B4 go through the testkit's LocalRds gateway, which verifies every token with its own "
@@ -171,6 +174,29 @@ public final class Harness {
                 + " timed rounds after " + plan.b2Warmup() + " warm-up rounds, one connection per contender per round, "
                 + "starting contender rotating. B4: " + plan.b4Trials() + " fresh JVMs per contender, so class "
                 + "loading is part of the time to first connection.");
+        results.note("B1 allocation: bytes the calling thread allocates per pooled query (borrow, SELECT 1, return; "
+                + "ThreadMXBean.getCurrentThreadAllocatedBytes), all three pools in one JVM taking turns, "
+                + plan.allocRounds() + " rounds of " + plan.allocQueries() + " queries after " + plan.allocWarmup()
+                + " uncounted ones and a warm-up round. Parity is the claim (no code of ours on the hot path; "
+                + "PgConnectTest/MyConnectTest check that the pooled connection is the driver's own behind HikariCP's "
+                + "proxy); the throughput ratios are shown without a target: they only show the noise of this machine.");
+        results.note("B5: a fresh JVM per run from start to exit (main to the first row of select 1 over verified "
+                + "TLS, then exit), " + plan.b5Runs() + " timed runs per contender and engine, contenders alternating, "
+                + "after one untimed run each; peak RSS (VmHWM) from " + plan.b5MemoryRuns() + " more runs. Ours: "
+                + "static keys (accessKeyId/secretAccessKey); limit: the raw driver, a token minted beforehand as a "
+                + "static password, the driver's file trust of the same certificates; wrapper: iam plugin, its "
+                + "credentials hook with static keys (no default chain). Each JVM has only its contender's class path "
+                + "(ours: the module's runtime dependency list, no SLF4J binding) and default JVM options.");
+        results.note("B6: a HikariCP pool of " + ReconnectStorm.POOL + " (maximum = minimum idle, connectionTimeout "
+                + "30 s) through the gateway, idle 0.7 s, then LocalRds.killSessions() cuts every session; "
+                + ReconnectStorm.POOL + " threads borrow and run SELECT 1 (retrying) until all hold a live connection "
+                + "at once; " + plan.b6Trials() + " cuts per contender and engine in one JVM each. Mints are counted "
+                + "over the whole run (the first fill included). HikariCP opens connections one at a time and pauses "
+                + "30 ms after each, for every contender alike.");
+        results.note("AWS wrapper configuration (its best for these scenarios): wrapperPlugins=iam only (no failover or "
+                + "monitoring plugins, nothing to fail over to here), wrapperDialect=pg/mysql (no Aurora topology "
+                + "queries), its token cache on (default iamExpiration), credentials through its hook (no default "
+                + "chain built per mint), connectTimeout/socketTimeout in milliseconds (10000), as it reads them.");
         results.note("The drivers, the limit and the AWS wrapper dial 'localhost' (on the test certificate); ours "
                 + "dials 127.0.0.1 and checks the RDS-like identity name. All get the driver properties ours sets "
                 + "(e.g. pgjdbc assumeMinServerVersion=9.0, Connector/J defaultAuthenticationPlugin="
