@@ -665,7 +665,7 @@ public final class Harness {
             String e = KitInfo.key(engine);
             LOG.info("memory of one configured DataSource, {}", e);
             try {
-                Properties p = probe(DataSourceMemory.class, List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx256m"),
+                Properties p = probe(DataSourceMemory.class, List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-Djol.magicFieldOffset=true"),
                         "memory-" + e, e, Integer.toString(plan.memoryInstances()));
                 double retained = Double.parseDouble(p.getProperty("retained_bytes"));
                 results.value("memory." + e + ".datasource_bytes", retained);
