@@ -53,39 +53,22 @@ final class Contenders {
 
     /** The plain driver URL, dialling the target by a name on its certificate. */
     static String driverUrl(KitInfo kit, KitInfo.Target target) {
-        String scheme = kit.engine() == Engine.POSTGRESQL ? "jdbc:postgresql://" : "jdbc:mysql://";
-        return scheme + target.dialName() + ":" + target.port() + "/" + kit.database();
+        return DriverProperties.driverUrl(kit, target);
     }
 
     /** The AWS wrapper's URL for the same server. */
     static String wrapperUrl(KitInfo kit, KitInfo.Target target) {
-        return "jdbc:aws-wrapper:" + driverUrl(kit, target).substring("jdbc:".length());
+        return DriverProperties.wrapperUrl(kit, target);
     }
 
     /** The driver properties ours sets besides trust, socket and password: every contender gets them. */
     static Properties driverTuning(Engine engine) {
-        Properties p = new Properties();
-        p.setProperty("tcpKeepAlive", "true");
-        if (engine == Engine.POSTGRESQL) {
-            p.setProperty("connectTimeout", "10");
-            p.setProperty("socketTimeout", "10");
-            p.setProperty("assumeMinServerVersion", "9.0");
-            p.setProperty("gssEncMode", "disable");
-        } else {
-            p.setProperty("connectTimeout", "10000");
-            p.setProperty("useServerPrepStmts", "false");
-            p.setProperty("defaultAuthenticationPlugin", "mysql_clear_password");
-        }
-        return p;
+        return DriverProperties.driverTuning(engine);
     }
 
     /** The raw driver with its own file-based trust; {@code password} is the token. */
     static Properties fileTrust(KitInfo kit, KitInfo.Target target, String password) {
-        Properties p = driverTuning(kit.engine());
-        p.putAll(fileTrustOnly(kit.engine(), target));
-        p.setProperty("user", kit.user());
-        p.setProperty("password", password);
-        return p;
+        return DriverProperties.fileTrust(kit, target, password);
     }
 
     /** The raw driver with one prebuilt {@code SSLContext} per JVM; {@code password} is the token. */
@@ -98,24 +81,16 @@ final class Contenders {
         } else {
             p.setProperty("sslMode", "VERIFY_IDENTITY");
             p.setProperty("socketFactory", PrebuiltTls.MySqlSocketFactory.class.getName());
-            p.putAll(trustStore(target));
+            p.putAll(DriverProperties.trustStore(target));
         }
         p.setProperty("user", kit.user());
         p.setProperty("password", password);
         return p;
     }
 
-    /** The AWS wrapper with its {@code iam} plugin only; it mints (and caches) the token itself. */
+    /** The AWS wrapper with its {@code iam} plugin only (see {@link DriverProperties#wrapper}). */
     static Properties wrapper(KitInfo kit, KitInfo.Target target) {
-        Properties p = driverTuning(kit.engine());
-        p.putAll(fileTrustOnly(kit.engine(), target));
-        p.setProperty("user", kit.user());
-        p.setProperty("wrapperPlugins", "iam");
-        p.setProperty("wrapperDialect", kit.engine() == Engine.POSTGRESQL ? "pg" : "mysql");
-        p.setProperty("iamHost", kit.identityHost());
-        p.setProperty("iamDefaultPort", Integer.toString(kit.identityPort()));
-        p.setProperty("iamRegion", kit.region());
-        return p;
+        return DriverProperties.wrapper(kit, target);
     }
 
     /**
@@ -149,9 +124,19 @@ final class Contenders {
 
     /** A Hikari pool over a contender, sized the same for every contender. */
     static HikariDataSource pool(String contender, KitInfo kit, KitInfo.Target target, int size) {
+        return pool(contender, kit, target, size, CountingCredentials.of(kit));
+    }
+
+    /**
+     * A Hikari pool over a contender, sized the same for every contender, signing with {@code credentials} (ours and
+     * the wrapper; for the wrapper, {@code null} keeps the credentials hook the caller has set).
+     */
+    static HikariDataSource pool(String contender, KitInfo kit, KitInfo.Target target, int size,
+            AwsCredentialsProvider credentials) {
         switch (contender) {
             case "ours":
-                return RdsIam.pooledDataSource(ours(kit, target, CountingCredentials.of(kit)), h -> size(h, size));
+                return RdsIam.pooledDataSource(ours(kit, target,
+                        credentials != null ? credentials : CountingCredentials.of(kit)), h -> size(h, size));
             case "raw": {
                 HikariConfig h = new HikariConfig();
                 h.setJdbcUrl(driverUrl(kit, target));
@@ -165,7 +150,9 @@ final class Contenders {
                 return new HikariDataSource(h);
             }
             case "wrapper": {
-                wrapperCredentials(CountingCredentials.of(kit));
+                if (credentials != null) {
+                    wrapperCredentials(credentials);
+                }
                 HikariConfig h = new HikariConfig();
                 h.setJdbcUrl(wrapperUrl(kit, target));
                 Properties p = wrapper(kit, target);
@@ -195,25 +182,5 @@ final class Contenders {
         h.setMaximumPoolSize(size);
         h.setMinimumIdle(size);
         h.setConnectionTimeout(Duration.ofSeconds(30).toMillis());
-    }
-
-    private static Properties fileTrustOnly(Engine engine, KitInfo.Target target) {
-        Properties p = new Properties();
-        if (engine == Engine.POSTGRESQL) {
-            p.setProperty("sslmode", "verify-full");
-            p.setProperty("sslrootcert", target.trustPem().toString());
-        } else {
-            p.setProperty("sslMode", "VERIFY_IDENTITY");
-            p.putAll(trustStore(target));
-        }
-        return p;
-    }
-
-    private static Properties trustStore(KitInfo.Target target) {
-        Properties p = new Properties();
-        p.setProperty("trustCertificateKeyStoreUrl", target.trustP12().toUri().toString());
-        p.setProperty("trustCertificateKeyStoreType", "PKCS12");
-        p.setProperty("trustCertificateKeyStorePassword", target.trustP12Password());
-        return p;
     }
 }

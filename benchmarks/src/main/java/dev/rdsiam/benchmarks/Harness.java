@@ -77,10 +77,18 @@ public final class Harness {
         Plan plan = Plan.FULL;
         Path resultsDir = Path.of("benchmarks", "results");
         Path work = Path.of("benchmarks", "target", "bench-run");
+        List<String> only = List.of();
+        long hold = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick":
                     plan = Plan.QUICK;
+                    break;
+                case "--only":
+                    only = List.of(args[++i].split(","));
+                    break;
+                case "--hold":
+                    hold = Long.parseLong(args[++i]);
                     break;
                 case "--results":
                     resultsDir = Path.of(args[++i]);
@@ -89,27 +97,62 @@ public final class Harness {
                     work = Path.of(args[++i]);
                     break;
                 default:
-                    System.err.println("usage: Harness [--quick] [--results DIR] [--work DIR]; unknown: " + args[i]);
+                    System.err.println("usage: Harness [--quick] [--only B1,B2,...] [--hold SECONDS] [--results DIR] [--work DIR]; unknown: "
+                            + args[i]);
                     return 2;
             }
         }
         long started = System.nanoTime();
         Results results = new Results(Machine.describe(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                plan.name(), "benchmarks/run" + (plan == Plan.QUICK ? " --quick" : ""));
+                plan.name() + (only.isEmpty() ? "" : " (only " + String.join(",", only) + ")"),
+                "benchmarks/run" + (plan == Plan.QUICK ? " --quick" : ""));
         String loadBefore = Machine.loadAverage();
         LOG.info("{} run on {}", plan.name(), Machine.describe());
         LOG.info("starting the local servers (LocalRds PostgreSQL + MySQL, TLS servers for B1)");
         try (LocalServers servers = LocalServers.start(work.toAbsolutePath())) {
+            // the harness mints B5's static token itself (KitInfo.load reads the file this names)
+            System.setProperty(KitInfo.FILE_PROPERTY, servers.kitFile().toString());
+            if (hold > 0) {
+                // for profiling a probe by hand: run it with -Drdsiam.bench.kit=<this file> meanwhile
+                LOG.info("servers up for {} s; kit file: {}", hold, servers.kitFile());
+                Thread.sleep(TimeUnit.SECONDS.toMillis(hold));
+                return 0;
+            }
             Harness h = new Harness(plan, servers, work.toAbsolutePath(), results);
-            h.tokens();
-            h.pooledHotPath();
-            for (Engine e : ENGINES) {
-                h.connectTimes(e);
+            if (runs(only, "B3")) {
+                h.tokens();
             }
-            for (Engine e : ENGINES) {
-                h.coldStart(e);
+            if (runs(only, "B1")) {
+                h.pooledHotPath();
             }
-            h.memory();
+            if (runs(only, "B1") || only.contains("B1alloc")) {
+                for (Engine e : ENGINES) {
+                    h.allocation(e);
+                }
+            }
+            if (runs(only, "B2")) {
+                for (Engine e : ENGINES) {
+                    h.connectTimes(e);
+                }
+            }
+            if (runs(only, "B4")) {
+                for (Engine e : ENGINES) {
+                    h.coldStart(e);
+                }
+            }
+            if (runs(only, "B5")) {
+                for (Engine e : ENGINES) {
+                    h.firstRow(e);
+                }
+            }
+            if (runs(only, "B6")) {
+                for (Engine e : ENGINES) {
+                    h.reconnectStorm(e);
+                }
+            }
+            if (runs(only, "memory")) {
+                h.memory();
+            }
         }
         addTargets(results);
         results.note("Versions: " + Machine.versions() + ".");
@@ -122,7 +165,8 @@ public final class Harness {
         results.note("B1 PostgreSQL talks TLS to a PostgreSQL 18 directly (the hot path never logs in, and the "
                 + "gateway's relay would dominate SELECT 1). B1 MySQL goes through the gateway for all contenders: the "
                 + "embedded MariaDB misreads a clear-text password over ~250 bytes in the first handshake packet, where "
-                + "ours and the AWS wrapper send the token, so its ratios are compressed towards 1 by the relay. "
+                + "ours and the AWS wrapper send the token, so its ratios are compressed towards 1 by the relay (Debian's mariadb-server, which would avoid it, is not on "
+                + "this machine). "
                 + "HikariCP pool of " + PooledHotPath.POOL_SIZE + ", one benchmark thread, " + plan.b1Rounds()
                 + " JMH rounds of one fork per contender, alternating the contenders over time.");
         results.note("B2 and B4 go through the testkit's LocalRds gateway, which verifies every token with its own "
@@ -130,6 +174,29 @@ public final class Harness {
                 + " timed rounds after " + plan.b2Warmup() + " warm-up rounds, one connection per contender per round, "
                 + "starting contender rotating. B4: " + plan.b4Trials() + " fresh JVMs per contender, so class "
                 + "loading is part of the time to first connection.");
+        results.note("B1 allocation: bytes the calling thread allocates per pooled query (borrow, SELECT 1, return; "
+                + "ThreadMXBean.getCurrentThreadAllocatedBytes), all three pools in one JVM taking turns, "
+                + plan.allocRounds() + " rounds of " + plan.allocQueries() + " queries after " + plan.allocWarmup()
+                + " uncounted ones and a warm-up round. Parity is the claim (no code of ours on the hot path; "
+                + "PgPooledConnectionTest/MySqlPooledConnectionTest check that the pooled connection is the driver's own behind HikariCP's "
+                + "proxy); the throughput ratios are shown without a target: they only show the noise of this machine.");
+        results.note("B5: a fresh JVM per run from start to exit (main to the first row of select 1 over verified "
+                + "TLS, then exit), " + plan.b5Runs() + " timed runs per contender and engine, contenders alternating, "
+                + "after one untimed run each; peak RSS (VmHWM) from " + plan.b5MemoryRuns() + " more runs. Ours: "
+                + "static keys (accessKeyId/secretAccessKey); limit: the raw driver, a token minted beforehand as a "
+                + "static password, the driver's file trust of the same certificates; wrapper: iam plugin, its "
+                + "credentials hook with static keys (no default chain). Each JVM has only its contender's class path "
+                + "(ours: the module's runtime dependency list, no SLF4J binding) and default JVM options.");
+        results.note("B6: a HikariCP pool of " + ReconnectStorm.POOL + " (maximum = minimum idle, connectionTimeout "
+                + "30 s) through the gateway, idle 0.7 s, then LocalRds.killSessions() cuts every session; "
+                + ReconnectStorm.POOL + " threads borrow and run SELECT 1 (retrying) until all hold a live connection "
+                + "at once; " + plan.b6Trials() + " cuts per contender and engine in one JVM each. Mints are counted "
+                + "over the whole run (the first fill included). HikariCP opens connections one at a time and pauses "
+                + "30 ms after each, for every contender alike.");
+        results.note("AWS wrapper configuration (its best for these scenarios): wrapperPlugins=iam only (no failover or "
+                + "monitoring plugins, nothing to fail over to here), wrapperDialect=pg/mysql (no Aurora topology "
+                + "queries), its token cache on (default iamExpiration), credentials through its hook (no default "
+                + "chain built per mint), connectTimeout/socketTimeout in milliseconds (10000), as it reads them.");
         results.note("The drivers, the limit and the AWS wrapper dial 'localhost' (on the test certificate); ours "
                 + "dials 127.0.0.1 and checks the RDS-like identity name. All get the driver properties ours sets "
                 + "(e.g. pgjdbc assumeMinServerVersion=9.0, Connector/J defaultAuthenticationPlugin="
@@ -211,6 +278,263 @@ public final class Harness {
                     "B1 " + name + " pooled SELECT 1: ours / raw " + driver(engine) + " (throughput)", why);
             ratioHigherIsBetter("B1." + e + ".ours_vs_wrapper", scores.get(e + ".ours"), scores.get(e + ".wrapper"),
                     "B1 " + name + " pooled SELECT 1: ours / AWS wrapper (throughput)", why);
+        }
+    }
+
+    /** B1's allocation per pooled query, counted on the calling thread (see {@link AllocPerQuery}). */
+    private void allocation(Engine engine) {
+        String e = KitInfo.key(engine);
+        LOG.info("B1 allocation per pooled query, {}", e);
+        Properties p;
+        try {
+            p = probe(AllocPerQuery.class, List.of("-Xms1g", "-Xmx1g"), "b1-alloc-" + e, e,
+                    Integer.toString(plan.allocRounds()), Integer.toString(plan.allocWarmup()),
+                    Integer.toString(plan.allocQueries()));
+        } catch (ProbeFailure f) {
+            results.ratioNotAvailable("B1." + e + ".alloc_ours_vs_raw", "B1 " + name(engine) + " allocation",
+                    f.getMessage());
+            return;
+        }
+        Map<String, double[]> bytes = new LinkedHashMap<>();
+        for (String c : List.of("ours", "raw", "wrapper")) {
+            String samples = p.getProperty(c + ".bytes_per_query");
+            if (samples != null && !samples.isBlank()) {
+                bytes.put(c, Arrays.stream(samples.split(",")).mapToDouble(Double::parseDouble).toArray());
+                putStat("B1." + e + "." + c + "_alloc_bytes_per_query", bytes.get(c));
+            } else {
+                results.valueNotAvailable("B1." + e + "." + c + "_alloc_bytes_per_query",
+                        p.getProperty("error", "no samples"));
+            }
+        }
+        String why = p.getProperty("error", "no samples; see b1-alloc-" + e + ".log");
+        ratio("B1." + e + ".alloc_ours_vs_raw", bytes.get("ours"), bytes.get("raw"),
+                "B1 " + name(engine) + " pooled SELECT 1: bytes allocated per query, ours / raw " + driver(engine),
+                why);
+        ratio("B1." + e + ".alloc_ours_vs_wrapper", bytes.get("ours"), bytes.get("wrapper"),
+                "B1 " + name(engine) + " pooled SELECT 1: bytes allocated per query, ours / AWS wrapper", why);
+    }
+
+    // ---------------------------------------------------------------- B5
+
+    /** B5: fresh JVMs from start to the first row of {@code select 1}, contenders alternating (see {@link FirstRow}). */
+    private void firstRow(Engine engine) {
+        String e = KitInfo.key(engine);
+        LocalRds rds = servers.rds(engine);
+        List<String> contenders = List.of("ours", "limit", "wrapper");
+        Map<String, List<Double>> wall = new LinkedHashMap<>();
+        Map<String, List<Double>> inMain = new LinkedHashMap<>();
+        Map<String, List<Double>> peak = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        Path tokenFile = work.resolve("b5-" + e + ".token");
+        try {
+            KitInfo kit = KitInfo.load(engine);
+            writeSecret(tokenFile, Contenders.staticToken(kit, kit.gateway()));
+            rds.clearAuthAttempts();
+            int runs = plan.b5Runs();
+            LOG.info("B5 fresh JVM to the first row, {}: {} timed runs per contender, alternating", e, runs);
+            for (String c : contenders) {
+                try {
+                    firstRowRun(e, c, tokenFile, "warm-up", null); // the page cache, for every contender alike
+                } catch (ProbeFailure f) {
+                    errors.putIfAbsent(c, f.getMessage());
+                }
+            }
+            for (int r = 0; r < runs; r++) {
+                for (int i = 0; i < contenders.size(); i++) {
+                    String c = contenders.get((r + i) % contenders.size());
+                    try {
+                        double[] t = firstRowRun(e, c, tokenFile, Integer.toString(r + 1), null);
+                        wall.computeIfAbsent(c, k -> new ArrayList<>()).add(t[0]);
+                        inMain.computeIfAbsent(c, k -> new ArrayList<>()).add(t[1]);
+                    } catch (ProbeFailure f) {
+                        errors.putIfAbsent(c, f.getMessage());
+                    }
+                }
+            }
+            for (int r = 0; r < plan.b5MemoryRuns(); r++) {
+                for (String c : contenders) {
+                    Path mem = work.resolve("b5-" + e + "-" + c + "-memory.txt");
+                    try {
+                        firstRowRun(e, c, tokenFile, "memory-" + (r + 1), mem);
+                        peak.computeIfAbsent(c, k -> new ArrayList<>())
+                                .add(Double.parseDouble(Files.readString(mem).trim()) / 1024);
+                    } catch (ProbeFailure | IOException | NumberFormatException f) {
+                        errors.putIfAbsent(c, "memory run: " + f.getMessage());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException ex) {
+            errors.putIfAbsent("setup", ex.toString());
+        } finally {
+            try {
+                Files.deleteIfExists(tokenFile);
+            } catch (IOException ex) {
+                LOG.warn("cannot delete {}: {}", tokenFile, ex.toString());
+            }
+        }
+        countLogins(rds, "B5." + e);
+        for (String c : contenders) {
+            if (wall.containsKey(c)) {
+                putStat("B5." + e + "." + c + "_ms", toArray(wall.get(c)));
+                putStat("B5." + e + "." + c + "_main_to_row_ms", toArray(inMain.get(c)));
+            } else {
+                results.valueNotAvailable("B5." + e + "." + c + "_ms", errors.getOrDefault(c,
+                        errors.getOrDefault("setup", "no run")));
+            }
+            if (peak.containsKey(c)) {
+                results.value("B5." + e + "." + c + "_peak_rss_mib", Stats.median(toArray(peak.get(c))));
+            }
+        }
+        for (Map.Entry<String, String> err : errors.entrySet()) {
+            results.note("B5 " + e + " " + err.getKey() + ": " + err.getValue());
+        }
+        String why = "a contender's runs failed; see the b5-*.log files";
+        ratio("B5." + e + ".ours_vs_limit", array(wall.get("ours")), array(wall.get("limit")),
+                "B5 " + name(engine) + " fresh JVM to first row: ours / limit, raw " + driver(engine)
+                        + " + static password (time)", why);
+        ratio("B5." + e + ".ours_vs_wrapper", array(wall.get("ours")), array(wall.get("wrapper")),
+                "B5 " + name(engine) + " fresh JVM to first row: ours / AWS wrapper iam plugin (time)", why);
+    }
+
+    /** One fresh JVM of B5; returns its whole-process time and its main-to-first-row time, in ms. */
+    private double[] firstRowRun(String engine, String contender, Path tokenFile, String run, Path memoryFile)
+            throws ProbeFailure {
+        Path log = work.resolve("b5-" + engine + "-" + contender + "-" + run + ".log");
+        List<String> cmd = new ArrayList<>(List.of(javaCommand(), "-D" + KitInfo.FILE_PROPERTY + "="
+                + servers.kitFile(), "-cp", FirstRow.classPath(engine, contender, System.getProperty("java.class.path")),
+                FirstRow.class.getName(), engine, contender, tokenFile.toString()));
+        if (memoryFile != null) {
+            cmd.add(memoryFile.toString());
+        }
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+            long t0 = System.nanoTime();
+            Process process = pb.start();
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new ProbeFailure("FirstRow did not finish in 2 minutes; see " + log.getFileName());
+            }
+            long wallNs = System.nanoTime() - t0;
+            String out = Files.readString(log);
+            java.util.regex.Matcher m = Pattern.compile("main_to_row_ns=(\\d+)").matcher(out);
+            if (process.exitValue() != 0 || !m.find()) {
+                throw new ProbeFailure("FirstRow " + contender + " failed (exit " + process.exitValue() + "); see "
+                        + log.getFileName());
+            }
+            Files.delete(log);
+            return new double[] {wallNs / 1e6, Long.parseLong(m.group(1)) / 1e6};
+        } catch (IOException ex) {
+            throw new ProbeFailure("cannot run FirstRow: " + ex.getMessage());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new ProbeFailure("interrupted while FirstRow ran");
+        }
+    }
+
+    // ---------------------------------------------------------------- B6
+
+    /** B6: a warm pool of 32 after every session is cut (see {@link ReconnectStorm}). */
+    private void reconnectStorm(Engine engine) {
+        String e = KitInfo.key(engine);
+        LocalRds rds = servers.rds(engine);
+        Map<String, double[]> recovery = new LinkedHashMap<>();
+        for (String c : List.of("ours", "wrapper")) {
+            LOG.info("B6 reconnect storm, pool of {}, {}, {}: {} cuts", ReconnectStorm.POOL, e, c, plan.b6Trials());
+            rds.clearAuthAttempts();
+            String k = "B6." + e + "." + c;
+            Properties p;
+            try {
+                p = interactive(ReconnectStorm.class, "b6-" + e + "-" + c, rds, e, c,
+                        Integer.toString(plan.b6Trials()));
+            } catch (ProbeFailure f) {
+                results.valueNotAvailable(k + "_mints", f.getMessage());
+                continue;
+            }
+            List<AuthAttempt> attempts = rds.authAttempts();
+            results.value(k + "_gateway_logins_accepted", attempts.stream().filter(AuthAttempt::accepted).count());
+            results.value(k + "_gateway_logins_refused", attempts.stream().filter(a -> !a.accepted()).count());
+            double[] ms = millis(p.getProperty("times_ns", ""));
+            if (ms.length > 0) {
+                putStat(k + "_recovery_ms", ms);
+                recovery.put(c, ms);
+            }
+            results.value(k + "_mints", Long.parseLong(p.getProperty("mints")));
+            results.value(k + "_fill_mints", Long.parseLong(p.getProperty("fill_mints", "-1")));
+            results.value(k + "_recovery_mints_per_cut", longs(p.getProperty("recovery_mints", "")));
+            results.value(k + "_failed_attempts_per_cut", longs(p.getProperty("failed_attempts", "")));
+            results.value(k + "_credential_resolutions", Long.parseLong(p.getProperty("credential_resolutions")));
+            if (p.getProperty("fill_ns") != null) {
+                results.value(k + "_fill_ms", Long.parseLong(p.getProperty("fill_ns")) / 1e6);
+            }
+            if (p.getProperty("error") != null) {
+                results.note("B6 " + e + " " + c + ": " + p.getProperty("error"));
+            }
+        }
+        results.describe("B6." + e + ".ours_mints", "B6 " + name(engine) + " reconnect storm, pool of "
+                + ReconnectStorm.POOL + ": tokens minted by ours (fill + " + plan.b6Trials() + " cuts)");
+        ratio("B6." + e + ".ours_vs_wrapper", recovery.get("ours"), recovery.get("wrapper"),
+                "B6 " + name(engine) + " reconnect storm: ours / AWS wrapper, time until " + ReconnectStorm.POOL
+                        + " connections are live again", "a contender's storm failed; see the b6-*.log files");
+    }
+
+    /**
+     * Runs a probe that prints {@code READY} when it wants every session cut; answers each with a cut and a line on
+     * its standard input. Its standard error goes to the log.
+     */
+    private Properties interactive(Class<?> main, String name, LocalRds rds, String... args) throws ProbeFailure {
+        Path out = work.resolve(name + ".properties");
+        Path log = work.resolve(name + ".log");
+        List<String> cmd = new ArrayList<>(List.of(javaCommand(), "-Xms512m", "-Xmx512m",
+                "-D" + KitInfo.FILE_PROPERTY + "=" + servers.kitFile(), "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        cmd.addAll(Arrays.asList(args));
+        cmd.add(out.toString());
+        try {
+            Files.deleteIfExists(out);
+            Process process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
+            Thread watchdog = new Thread(() -> {
+                try {
+                    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                        process.destroyForcibly();
+                    }
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }, name + "-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            try (java.io.BufferedReader from = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    process.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+                 java.io.Writer to = new java.io.OutputStreamWriter(process.getOutputStream(),
+                         java.nio.charset.StandardCharsets.US_ASCII)) {
+                for (String line = from.readLine(); line != null; line = from.readLine()) {
+                    if (line.equals("READY")) {
+                        rds.killSessions();
+                        to.write("cut\n");
+                        to.flush();
+                    } else if (line.equals("EXIT")) {
+                        break;
+                    }
+                }
+            }
+            if (!process.waitFor(1, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+            }
+            if (!Files.exists(out)) {
+                throw new ProbeFailure(main.getSimpleName() + " failed (exit " + process.exitValue() + "); see "
+                        + log.getFileName());
+            }
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(out)) {
+                p.load(in);
+            }
+            return p;
+        } catch (IOException ex) {
+            throw new ProbeFailure("cannot run " + main.getSimpleName() + ": " + ex.getMessage());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new ProbeFailure("interrupted while " + main.getSimpleName() + " ran");
         }
     }
 
@@ -341,7 +665,7 @@ public final class Harness {
             String e = KitInfo.key(engine);
             LOG.info("memory of one configured DataSource, {}", e);
             try {
-                Properties p = probe(DataSourceMemory.class, List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx256m"),
+                Properties p = probe(DataSourceMemory.class, List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-Djol.magicFieldOffset=true"),
                         "memory-" + e, e, Integer.toString(plan.memoryInstances()));
                 double retained = Double.parseDouble(p.getProperty("retained_bytes"));
                 results.value("memory." + e + ".datasource_bytes", retained);
@@ -361,7 +685,8 @@ public final class Harness {
     private static void addTargets(Results r) {
         for (Engine engine : ENGINES) {
             String e = KitInfo.key(engine);
-            r.target("B1." + e + ".ours_vs_raw", Results.Op.AT_LEAST, 0.98);
+            r.target("B1." + e + ".alloc_ours_vs_raw", Results.Op.NEAR_ONE, 0.01);
+            r.target("B1." + e + ".ours_vs_raw", Results.Op.NONE, 1);
         }
         for (Engine engine : ENGINES) {
             String e = KitInfo.key(engine);
@@ -372,6 +697,16 @@ public final class Harness {
         r.target("B3.mint_vs_sdk", Results.Op.AT_MOST, 1.2);
         for (Engine engine : ENGINES) {
             r.target("B4." + KitInfo.key(engine) + ".ours_mints", Results.Op.EXACTLY, 1);
+        }
+        for (Engine engine : ENGINES) {
+            String e = KitInfo.key(engine);
+            r.target("B5." + e + ".ours_vs_limit", Results.Op.AT_MOST, 1.15);
+            r.target("B5." + e + ".ours_vs_wrapper", Results.Op.AT_MOST, 0.8);
+        }
+        for (Engine engine : ENGINES) {
+            String e = KitInfo.key(engine);
+            r.target("B6." + e + ".ours_mints", Results.Op.EXACTLY, 1);
+            r.target("B6." + e + ".ours_vs_wrapper", Results.Op.AT_MOST, 0.6);
         }
     }
 
@@ -493,6 +828,36 @@ public final class Harness {
             return new double[0];
         }
         return Arrays.stream(nanosList.split(",")).mapToDouble(n -> Long.parseLong(n) / 1e6).toArray();
+    }
+
+    private static boolean runs(List<String> only, String scenario) {
+        return only.isEmpty() || only.contains(scenario);
+    }
+
+    private static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Writes a secret (a token) to a file only the owner can read; it never goes on a command line. */
+    private static void writeSecret(Path file, String secret) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, secret, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static List<Long> longs(String list) {
+        List<Long> l = new ArrayList<>();
+        if (!list.isBlank()) {
+            for (String v : list.split(",")) {
+                l.add(Long.parseLong(v));
+            }
+        }
+        return l;
+    }
+
+    private static double[] array(List<Double> list) {
+        return list == null ? null : toArray(list);
     }
 
     private static double[] toArray(List<Double> list) {

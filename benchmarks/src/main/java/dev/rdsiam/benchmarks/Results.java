@@ -22,7 +22,11 @@ final class Results {
 
     /** How a ratio or value is judged. */
     enum Op {
-        AT_LEAST(">="), AT_MOST("<="), BELOW("<"), EXACTLY("==");
+        AT_LEAST(">="), AT_MOST("<="), BELOW("<"), EXACTLY("=="),
+        /** Within the threshold of 1 either way (a ratio that should show parity). */
+        NEAR_ONE("1 ±"),
+        /** No target: the row is shown for information (e.g. a throughput ratio that only shows noise). */
+        NONE("none");
 
         final String symbol;
 
@@ -38,6 +42,10 @@ final class Results {
                     return value <= threshold;
                 case BELOW:
                     return value < threshold;
+                case NEAR_ONE:
+                    return Math.abs(value - 1) <= threshold;
+                case NONE:
+                    return true;
                 default:
                     return value == threshold;
             }
@@ -47,20 +55,20 @@ final class Results {
     /** A target on a ratio or a value. */
     record Target(String key, Op op, double threshold) {
         String text() {
-            return op.symbol + " " + number(threshold);
+            return op == Op.NONE ? "none (information)" : op.symbol + " " + number(threshold);
         }
     }
 
     /** A target judged: {@code met} is null when the key was not measured. */
     record Verdict(Target target, Double measured, Boolean met, Stats.Interval interval, String description) {
-        /** Whether the whole 95% interval lies on the same side of the threshold as the median. */
+        /** Whether both ends of the 95% interval give the same verdict as the median. */
         boolean clear() {
             if (interval == null || met == null) {
                 return true;
             }
             boolean low = target.op.holds(interval.low(), target.threshold);
             boolean high = target.op.holds(interval.high(), target.threshold);
-            return low == high;
+            return low == met && high == met;
         }
     }
 
@@ -144,7 +152,7 @@ final class Results {
             } else if (values.get(t.key) instanceof Number) {
                 measured = ((Number) values.get(t.key)).doubleValue();
             }
-            Boolean met = measured == null ? null : t.op.holds(measured, t.threshold);
+            Boolean met = measured == null || t.op == Op.NONE ? null : t.op.holds(measured, t.threshold);
             out.add(new Verdict(t, measured, met, spreads.get(t.key), descriptions.getOrDefault(t.key, t.key)));
         }
         return out;
@@ -232,7 +240,7 @@ final class Results {
         StringBuilder b = new StringBuilder();
         b.append("| Scenario | Median | 95% interval | Target | Met |\n|---|---|---|---|---|\n");
         for (Verdict v : verdicts()) {
-            String met = v.met == null ? "n/a" : v.met ? "yes" : "**no**";
+            String met = v.target.op == Op.NONE ? "-" : v.met == null ? "n/a" : v.met ? "yes" : "**no**";
             if (v.met != null && !v.clear()) {
                 met += " (within noise)";
             }

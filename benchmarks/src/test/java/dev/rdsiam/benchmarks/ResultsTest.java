@@ -82,4 +82,25 @@ class ResultsTest {
         assertThat(Results.number(0.000012345)).isEqualTo("0.00001235");
         assertThat(Results.number(Double.NaN)).isEqualTo("null");
     }
+    @Test
+    void nearOne_holdsWithinTheThresholdEitherWay_andNoneIsShownWithoutAVerdict() {
+        Results r = new Results("m", "d", "full", "benchmarks/run");
+        r.ratio("B1.postgresql.alloc_ours_vs_raw", 1.004, new Stats.Interval(0.998, 1.009), "B1 alloc ours / raw");
+        r.ratio("B1.mysql.alloc_ours_vs_raw", 0.985, new Stats.Interval(0.98, 0.99), "B1 alloc mysql");
+        r.ratio("B1.mysql.alloc_ours_vs_wrapper", 1.0, new Stats.Interval(0.95, 1.05), "B1 alloc wide");
+        r.ratio("B1.postgresql.ours_vs_raw", 0.93, new Stats.Interval(0.85, 1.05), "B1 throughput");
+        r.target("B1.postgresql.alloc_ours_vs_raw", Results.Op.NEAR_ONE, 0.01);
+        r.target("B1.mysql.alloc_ours_vs_raw", Results.Op.NEAR_ONE, 0.01);
+        r.target("B1.mysql.alloc_ours_vs_wrapper", Results.Op.NEAR_ONE, 0.01);
+        r.target("B1.postgresql.ours_vs_raw", Results.Op.NONE, 1);
+        assertThat(r.verdicts()).extracting(x -> x.target().key() + "=" + x.met() + "/" + x.clear()).containsExactly(
+                "B1.postgresql.alloc_ours_vs_raw=true/true",
+                "B1.mysql.alloc_ours_vs_raw=false/true",
+                "B1.mysql.alloc_ours_vs_wrapper=true/false",
+                "B1.postgresql.ours_vs_raw=null/true");
+        assertThat(r.targetTable())
+                .contains("| B1 alloc ours / raw | 1.004 | 0.998 – 1.009 | 1 ± 0.01 | yes |")
+                .contains("| B1 alloc wide | 1 | 0.95 – 1.05 | 1 ± 0.01 | yes (within noise) |")
+                .contains("| B1 throughput | 0.93 | 0.85 – 1.05 | none (information) | - |");
+    }
 }

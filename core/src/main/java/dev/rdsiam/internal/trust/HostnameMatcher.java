@@ -17,7 +17,8 @@ import javax.naming.ldap.Rdn;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * RFC 6125 host-name check of a server certificate, done by us after the JDK's own check.
+ * RFC 6125 host-name check of a server certificate, done by us during the handshake (in the trust manager) and after
+ * it.
  *
  * <pre>{@code
  * if (!HostnameMatcher.matches("db1.c0ffee.us-east-1.rds.amazonaws.com", leafCertificate)) {

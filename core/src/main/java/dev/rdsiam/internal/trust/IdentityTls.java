@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Each handshake: only TLS 1.3 and 1.2; SNI is the identity host (none for an IP literal, or for a name the JDK
- * cannot put in SNI); the JDK checks the chain against the {@link TrustMaterial} and the host name
- * (endpoint identification algorithm {@code HTTPS}); after the handshake {@link HostnameMatcher} checks the host name
- * again with the stricter RFC 6125 rules. Every failure is a {@link TlsVerificationException} that says what failed
+ * cannot put in SNI); during the handshake the JDK checks the chain against the {@link TrustMaterial} and the trust
+ * manager checks the host name with {@link HostnameMatcher} (RFC 6125 rules; not the JDK's {@code HTTPS} endpoint
+ * identification, which would load the JDK's whole {@code cacerts} store in every JVM); after the handshake the host
+ * name is checked once more against the session's certificate. Every failure is a {@link TlsVerificationException} that says what failed
  * and what to check ({@link TlsFailureExplainer} words it); the socket is then closed. Thread-safe: one instance serves every connection of a DataSource.
  */
 public final class IdentityTls {
@@ -118,7 +119,9 @@ public final class IdentityTls {
         try {
             SSLParameters params = ssl.getSSLParameters();
             params.setProtocols(protocols.clone());
-            params.setEndpointIdentificationAlgorithm("HTTPS");
+            // the host name is checked inside the handshake by the trust manager (ChainCapturingTrustManager), not
+            // by the JDK's HTTPS endpoint identification, and again below
+            params.setEndpointIdentificationAlgorithm(null);
             params.setServerNames(serverNames(host));
             ssl.setSSLParameters(params);
 

@@ -66,6 +66,41 @@ final class PemCertificates {
      * @throws IllegalArgumentException with a message starting with {@code where}
      */
     static List<X509Certificate> parse(byte[] content, String where) {
+        CertificateFactory factory = x509Factory();
+        List<X509Certificate> out = new ArrayList<>();
+        for (Block b : blocks(content, where)) {
+            out.add(decode(factory, b.der, where, b.line));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The DER encodings of the certificate blocks of PEM content, with the same checks of the PEM structure and the
+     * base64 as {@link #parse}, but without decoding the certificates (for content known to hold valid ones, such as
+     * the bundle shipped in the jar; see {@link Anchor}).
+     *
+     * @throws IllegalArgumentException with a message starting with {@code where}
+     */
+    static List<byte[]> derBlocks(byte[] content, String where) {
+        List<byte[]> out = new ArrayList<>();
+        for (Block b : blocks(content, where)) {
+            out.add(b.der);
+        }
+        return out;
+    }
+
+    /** A certificate block: its DER and the line of its BEGIN line (1-based). */
+    private static final class Block {
+        final byte[] der;
+        final int line;
+
+        Block(byte[] der, int line) {
+            this.der = der;
+            this.line = line;
+        }
+    }
+
+    private static List<Block> blocks(byte[] content, String where) {
         if (isBlank(content)) {
             throw new IllegalArgumentException(where + " contains no certificate (the file is empty); put the CA "
                     + "certificate(s) in it in PEM form (" + PEM_SHAPE + ")");
@@ -80,8 +115,7 @@ final class PemCertificates {
         int start = bom ? 3 : 0;
         String text = new String(content, start, content.length - start, StandardCharsets.ISO_8859_1);
         String[] lines = text.split("\r\n|\r|\n", -1);
-        CertificateFactory factory = x509Factory();
-        List<X509Certificate> out = new ArrayList<>();
+        List<Block> out = new ArrayList<>();
         int i = 0;
         while (i < lines.length) {
             String line = lines[i].trim();
@@ -111,25 +145,27 @@ final class PemCertificates {
                 throw new IllegalArgumentException(where + " has " + line + " at line " + beginLine
                         + " without a matching " + end + " (is the file truncated?)");
             }
-            out.add(decode(factory, base64.toString(), where, beginLine));
+            out.add(new Block(base64(base64.toString(), where, beginLine), beginLine));
             i = j + 1;
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException(where + " is not PEM: it has no -----BEGIN CERTIFICATE----- line; put "
                     + "the CA certificate(s) in it in PEM form (" + PEM_SHAPE + ")");
         }
-        return List.copyOf(out);
+        return out;
     }
 
-    private static X509Certificate decode(CertificateFactory factory, String base64, String where, int line) {
-        byte[] der;
+    private static byte[] base64(String base64, String where, int line) {
         try {
-            der = Base64.getDecoder().decode(base64);
+            return Base64.getDecoder().decode(base64);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": the certificate at line " + line
                     + " is not valid base64 (" + e.getMessage() + "); replace it with an intact copy of the CA "
                     + "certificate", e);
         }
+    }
+
+    private static X509Certificate decode(CertificateFactory factory, byte[] der, String where, int line) {
         try {
             return (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException | ClassCastException e) {

@@ -12,11 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -35,6 +33,11 @@ import javax.net.ssl.X509TrustManager;
  * <p>The context is a {@code TLS} context whose only trust manager is a PKIX trust manager over an in-memory key
  * store of {@link #anchors()}; it has no key managers (no client certificate) and is built when the material is
  * created, so every connection of the DataSource shares it (and its TLS session cache). Immutable and thread-safe.
+ *
+ * <p>The anchors are parsed lazily ({@link Anchor}): a handshake validates the presented chain against the anchors
+ * whose subject is the issuer (or subject) of a presented certificate, parsed then, and falls back to all anchors when
+ * that does not accept the chain, so the verdict is the one of the full set. A fresh JVM that opens one connection
+ * parses one or two certificates of the bundle instead of all of them.
  */
 public final class TrustMaterial {
 
@@ -46,9 +49,10 @@ public final class TrustMaterial {
     private final boolean rdsBundle;
     private final boolean system;
     private final Path userPem;
-    private final List<X509Certificate> anchors;
+    private final List<Anchor> anchors;
     private final String description;
-    private final X509ExtendedTrustManager pkix;
+    private final Map<List<Integer>, X509ExtendedTrustManager> selected = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile X509ExtendedTrustManager pkix;
     private final SSLContext sslContext;
 
     private TrustMaterial(Trust choice, boolean rdsBundle, boolean system, Path userPem) {
@@ -56,27 +60,37 @@ public final class TrustMaterial {
         this.rdsBundle = rdsBundle;
         this.system = system;
         this.userPem = userPem;
-        Map<String, List<X509Certificate>> sources = new LinkedHashMap<>();
+        Map<String, List<Anchor>> sources = new LinkedHashMap<>();
         if (rdsBundle) {
-            sources.put(BUNDLE_NAME, BundleHolder.CERTIFICATES);
+            sources.put(BUNDLE_NAME, BundleHolder.ANCHORS);
         }
         if (system) {
-            sources.put(SYSTEM_NAME, jdkDefaultAnchors());
+            sources.put(SYSTEM_NAME, parsed(jdkDefaultAnchors()));
         }
         if (userPem != null) {
-            sources.put(userPem.toString(), PemCertificates.readTrustFile(userPem));
+            sources.put(userPem.toString(), parsed(PemCertificates.readTrustFile(userPem)));
         }
-        Set<X509Certificate> all = new LinkedHashSet<>(); // X509Certificate equality is that of the encoded form
+        // without duplicates: certificate equality is that of the encoded form
+        Map<java.nio.ByteBuffer, Anchor> all = new LinkedHashMap<>();
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, List<X509Certificate>> source : sources.entrySet()) {
+        for (Map.Entry<String, List<Anchor>> source : sources.entrySet()) {
             int n = source.getValue().size();
             parts.add(source.getKey() + " (" + n + (n == 1 ? " certificate)" : " certificates)"));
-            all.addAll(source.getValue());
+            for (Anchor a : source.getValue()) {
+                all.putIfAbsent(java.nio.ByteBuffer.wrap(a.der()), a);
+            }
         }
-        this.anchors = List.copyOf(all);
+        this.anchors = List.copyOf(all.values());
         this.description = String.join(" + ", parts);
-        this.pkix = pkixTrustManager(anchors);
-        this.sslContext = tlsContext(new ChainCapturingTrustManager(pkix));
+        this.sslContext = tlsContext(new ChainCapturingTrustManager(new SelectingTrustManager()));
+    }
+
+    private static List<Anchor> parsed(List<X509Certificate> certificates) {
+        List<Anchor> out = new ArrayList<>(certificates.size());
+        for (X509Certificate c : certificates) {
+            out.add(Anchor.of(c));
+        }
+        return out;
     }
 
     /**
@@ -124,7 +138,7 @@ public final class TrustMaterial {
 
     /** The trusted certificates (a copy), without duplicates, in source order: bundle or JDK store, then the file. */
     public X509Certificate[] anchors() {
-        return anchors.toArray(new X509Certificate[0]);
+        return certificates(anchors).toArray(new X509Certificate[0]);
     }
 
     /**
@@ -149,10 +163,10 @@ public final class TrustMaterial {
         Objects.requireNonNull(now, "now");
         Instant limit = now.plus(window);
         List<X509Certificate> out = new ArrayList<>();
-        for (X509Certificate c : anchors) {
-            Instant notAfter = c.getNotAfter().toInstant();
+        for (Anchor a : anchors) {
+            Instant notAfter = a.notAfter();
             if (!notAfter.isBefore(now) && !notAfter.isAfter(limit)) {
-                out.add(c);
+                out.add(a.certificate());
             }
         }
         out.sort((a, b) -> a.getNotAfter().compareTo(b.getNotAfter()));
@@ -162,8 +176,8 @@ public final class TrustMaterial {
     /** When the first anchor that is still valid at {@code now} expires, if any is. */
     public java.util.Optional<Instant> earliestExpiry(Instant now) {
         Instant first = null;
-        for (X509Certificate c : anchors) {
-            Instant end = c.getNotAfter().toInstant();
+        for (Anchor a : anchors) {
+            Instant end = a.notAfter();
             if (end.isAfter(now) && (first == null || end.isBefore(first))) {
                 first = end;
             }
@@ -175,9 +189,9 @@ public final class TrustMaterial {
     public List<X509Certificate> expired(Instant now) {
         Objects.requireNonNull(now, "now");
         List<X509Certificate> out = new ArrayList<>();
-        for (X509Certificate c : anchors) {
-            if (c.getNotAfter().toInstant().isBefore(now)) {
-                out.add(c);
+        for (Anchor a : anchors) {
+            if (a.notAfter().isBefore(now)) {
+                out.add(a.certificate());
             }
         }
         out.sort((a, b) -> a.getNotAfter().compareTo(b.getNotAfter()));
@@ -202,14 +216,137 @@ public final class TrustMaterial {
         return userPem;
     }
 
-    /** The plain PKIX trust manager over the anchors (without chain capture), to re-check a refused chain. */
+    /**
+     * The plain PKIX trust manager over all the anchors (without chain capture or host check), to re-check a refused
+     * chain; built (and every anchor parsed) on first use.
+     */
     X509ExtendedTrustManager pkixTrustManager() {
-        return pkix;
+        X509ExtendedTrustManager tm = pkix;
+        if (tm == null) {
+            synchronized (this) {
+                tm = pkix;
+                if (tm == null) {
+                    tm = pkixTrustManager(certificates(anchors));
+                    pkix = tm;
+                }
+            }
+        }
+        return tm;
     }
 
-    /** The RDS CA bundle shipped in the jar, parsed once per class loader. */
+    /**
+     * The PKIX trust manager over the anchors that can end {@code chain}: those whose subject is the issuer or the
+     * subject of a presented certificate (one trust manager per such set, kept); all anchors when there is none.
+     */
+    X509ExtendedTrustManager trustManagerFor(X509Certificate[] chain) {
+        List<Integer> picked = new ArrayList<>();
+        if (chain != null) {
+            for (int i = 0; i < anchors.size(); i++) {
+                Anchor a = anchors.get(i);
+                for (X509Certificate c : chain) {
+                    if (a.hasSubject(c.getIssuerX500Principal().getEncoded())
+                            || a.hasSubject(c.getSubjectX500Principal().getEncoded())) {
+                        picked.add(i);
+                        break;
+                    }
+                }
+            }
+        }
+        if (picked.isEmpty() || picked.size() == anchors.size()) {
+            return pkixTrustManager();
+        }
+        return selected.computeIfAbsent(List.copyOf(picked), p -> {
+            List<X509Certificate> certs = new ArrayList<>(p.size());
+            for (int i : p) {
+                certs.add(anchors.get(i).certificate());
+            }
+            return pkixTrustManager(certs);
+        });
+    }
+
+    /** The RDS CA bundle shipped in the jar, parsed (all of it) once per class loader. */
     static List<X509Certificate> rdsBundle() {
-        return BundleHolder.CERTIFICATES;
+        return certificates(BundleHolder.ANCHORS);
+    }
+
+    private static List<X509Certificate> certificates(List<Anchor> anchors) {
+        List<X509Certificate> out = new ArrayList<>(anchors.size());
+        for (Anchor a : anchors) {
+            out.add(a.certificate());
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Validates a server's chain with {@link #trustManagerFor} the chain and, when that refuses it, with all anchors,
+     * whose verdict (and exception) is final: the result is always the one of the full set of anchors.
+     */
+    private final class SelectingTrustManager extends X509ExtendedTrustManager {
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws java.security.cert.CertificateException {
+            X509ExtendedTrustManager some = trustManagerFor(chain);
+            try {
+                some.checkServerTrusted(chain, authType, socket);
+            } catch (java.security.cert.CertificateException e) {
+                if (some == pkixTrustManager()) {
+                    throw e;
+                }
+                pkixTrustManager().checkServerTrusted(chain, authType, socket);
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+            X509ExtendedTrustManager some = trustManagerFor(chain);
+            try {
+                some.checkServerTrusted(chain, authType, engine);
+            } catch (java.security.cert.CertificateException e) {
+                if (some == pkixTrustManager()) {
+                    throw e;
+                }
+                pkixTrustManager().checkServerTrusted(chain, authType, engine);
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            X509ExtendedTrustManager some = trustManagerFor(chain);
+            try {
+                some.checkServerTrusted(chain, authType);
+            } catch (java.security.cert.CertificateException e) {
+                if (some == pkixTrustManager()) {
+                    throw e;
+                }
+                pkixTrustManager().checkServerTrusted(chain, authType);
+            }
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws java.security.cert.CertificateException {
+            pkixTrustManager().checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+            pkixTrustManager().checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            pkixTrustManager().checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return pkixTrustManager().getAcceptedIssuers();
+        }
     }
 
     private static List<X509Certificate> jdkDefaultAnchors() {
@@ -266,17 +403,22 @@ public final class TrustMaterial {
         }
     }
 
-    /** Lazy, once-per-class-loader parse of the bundled resource. */
+    /** Lazy, once-per-class-loader read of the bundled resource (its certificates are parsed when needed). */
     private static final class BundleHolder {
-        static final List<X509Certificate> CERTIFICATES = load();
+        static final List<Anchor> ANCHORS = load();
 
-        private static List<X509Certificate> load() {
+        private static List<Anchor> load() {
             try (InputStream in = TrustMaterial.class.getResourceAsStream(BUNDLE_RESOURCE)) {
                 if (in == null) {
                     throw new IllegalStateException("the " + BUNDLE_NAME + " resource " + BUNDLE_RESOURCE
                             + " is missing from the class path (a broken rdsiam-core jar?)");
                 }
-                return PemCertificates.parse(in.readAllBytes(), "the " + BUNDLE_NAME + " resource " + BUNDLE_RESOURCE);
+                List<Anchor> out = new ArrayList<>();
+                for (byte[] der : PemCertificates.derBlocks(in.readAllBytes(),
+                        "the " + BUNDLE_NAME + " resource " + BUNDLE_RESOURCE)) {
+                    out.add(Anchor.ofDer(der));
+                }
+                return List.copyOf(out);
             } catch (IOException | IllegalArgumentException e) {
                 throw new IllegalStateException("cannot read the " + BUNDLE_NAME + " resource " + BUNDLE_RESOURCE
                         + ": " + e.getMessage(), e);

@@ -286,4 +286,36 @@ class TrustMaterialTest {
         TrustMaterial t = TrustMaterial.forChoice(Trust.PEM, pem, false);
         assertThat(t.anchors()).containsExactly(ca.certificate(), second.certificate());
     }
+    @Test
+    void bundleAnchors_readTheSubjectAndTheEndOfValidityFromTheDer_asTheParsedCertificatesHaveThem() throws Exception {
+        for (X509Certificate c : TrustMaterial.rdsBundle()) {
+            Anchor lazy = Anchor.ofDer(c.getEncoded());
+            assertThat(lazy.notAfter()).isEqualTo(c.getNotAfter().toInstant());
+            assertThat(lazy.hasSubject(c.getSubjectX500Principal().getEncoded())).isTrue();
+            assertThat(lazy.hasSubject(c.getIssuerX500Principal().getEncoded()))
+                    .isEqualTo(c.getSubjectX500Principal().equals(c.getIssuerX500Principal()));
+            assertThat(lazy.certificate()).isEqualTo(c);
+        }
+    }
+
+    @Test
+    void anchorDer_thatIsNotShapedAsACertificate_isParsed_andRefusedLikeAnyBrokenCertificate() {
+        assertThat(Anchor.DerFields.subjectAndNotAfter(new byte[] {0x30, 0x03, 0x02, 0x01, 0x01})).isNull();
+        assertThatThrownBy(() -> Anchor.ofDer(new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid X.509 certificate");
+    }
+
+    @Test
+    void handshakeTrust_usesOnlyTheAnchorsThatCanEndTheChain_andAllOfThemOtherwise() throws Exception {
+        Path pem = ca.writePem(dir.resolve("ca.pem"));
+        TrustMaterial t = TrustMaterial.forChoice(Trust.AUTO, pem, false);
+        X509Certificate[] ours = {ca.server(TestPki.DB_HOST).certificate()};
+        assertThat(t.trustManagerFor(ours).getAcceptedIssuers()).containsExactly(ca.certificate());
+        assertThat(t.trustManagerFor(ours)).isSameAs(t.trustManagerFor(ours));
+        t.trustManagerFor(ours).checkServerTrusted(ours, "ECDHE_RSA");
+
+        X509Certificate[] stranger = {TestPki.ca("Stranger CA").server(TestPki.DB_HOST).certificate()};
+        assertThat(t.trustManagerFor(stranger)).isSameAs(t.pkixTrustManager());
+        assertThat(t.pkixTrustManager().getAcceptedIssuers()).hasSize(109);
+    }
 }
