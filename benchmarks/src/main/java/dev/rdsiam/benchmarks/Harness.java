@@ -110,6 +110,7 @@ public final class Harness {
                 h.coldStart(e);
             }
             h.memory();
+            h.failover();
         }
         addTargets(results);
         results.note("Versions: " + Machine.versions() + ".");
@@ -356,6 +357,21 @@ public final class Harness {
         }
     }
 
+    // ---------------------------------------------------------------- B7 (Failover.java)
+
+    private void failover() {
+        int rounds = Failover.rounds(plan);
+        LOG.info("B7 Aurora failover, postgresql: {} rounds per contender after {} warm-up", rounds,
+                Failover.warmups(plan));
+        try {
+            Properties p = probe(Failover.class, List.of("-Xms512m", "-Xmx512m"), "b7-postgresql",
+                    Integer.toString(rounds), Integer.toString(Failover.warmups(plan)));
+            Failover.report(p, results, rounds);
+        } catch (ProbeFailure f) {
+            results.ratioNotAvailable(Failover.KEY, Failover.DESCRIPTION, f.getMessage());
+        }
+    }
+
     // ---------------------------------------------------------------- targets
 
     private static void addTargets(Results r) {
@@ -373,6 +389,7 @@ public final class Harness {
         for (Engine engine : ENGINES) {
             r.target("B4." + KitInfo.key(engine) + ".ours_mints", Results.Op.EXACTLY, 1);
         }
+        r.target(Failover.KEY, Results.Op.AT_MOST, 1.0);
     }
 
     // ---------------------------------------------------------------- plumbing
