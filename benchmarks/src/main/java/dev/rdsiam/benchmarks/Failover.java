@@ -93,7 +93,7 @@ public final class Failover {
      * of it the kit's {@code reset()} (2 to 5 s: the servers restart from their copy) and the warm-up queries.
      */
     static int rounds(Plan plan) {
-        return "quick".equals(plan.name()) ? 3 : 8;
+        return "quick".equals(plan.name()) ? 3 : 10;
     }
 
     /** Uncounted rounds per contender before them (class loading and JIT of the wrapper's failover path). */
