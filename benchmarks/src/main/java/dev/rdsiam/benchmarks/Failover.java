@@ -35,7 +35,8 @@ import software.amazon.jdbc.authentication.AwsCredentialsManager;
  *       plugin logs every connection in: a token per instance name, TLS verified against it, its route);</li>
  *   <li><b>wrapper_iam</b>: {@code jdbc:aws-wrapper:postgresql://} with {@code wrapperPlugins=iam,failover2,efm2},
  *       its best TLS ({@code sslmode=verify-full}, {@code sslrootcert} = the kit's CA), the kit's keys through its
- *       credentials hook, the same routes through a pgjdbc {@code socketFactory} ({@link RouteTableSocketFactory}).</li>
+ *       credentials hook, the same routes through a pgjdbc {@code socketFactory}
+ *       ({@link RouteTableSocketFactory}).</li>
  * </ul>
  *
  * <p>Both run against one two-instance {@link LocalAurora} (a PostgreSQL primary and a hot standby) with the same
@@ -49,6 +50,10 @@ import software.amazon.jdbc.authentication.AwsCredentialsManager;
  * are released (its monitors, topology and token caches, for both contenders alike) and the kit restores the starting
  * roles ({@link LocalAurora#reset()}). Contenders alternate, the first one of a round alternating too; warm-up rounds
  * are not counted.
+ *
+ * <p>A watcher on the standby's own server (no gateway) notes when it leaves recovery: the time from then to that
+ * first query ({@link #AFTER_PROMOTION_KEY}) leaves out the promotion itself, which both wait for alike (it still
+ * holds the kit's own topology and certificate update that follows the promotion, about 150 ms here).
  *
  * <p>Counted per round, from the kill to that first query: the kit's logins (accepted, refused), the tokens minted
  * (ours: {@code status().tokensMinted()}; the wrapper: credential resolutions, one per token it signs) and the
@@ -64,6 +69,8 @@ public final class Failover {
     static final String KEY = "B7.postgresql.ours_vs_wrapper_iam";
     static final String DESCRIPTION = "B7 PostgreSQL Aurora failover, writer death to first query on the new "
             + "writer: ours in the AWS wrapper / AWS wrapper iam plugin (time)";
+    /** The same, counted from the moment the standby's server leaves recovery (no target). */
+    static final String AFTER_PROMOTION_KEY = "B7.postgresql.ours_vs_wrapper_iam_after_promotion";
     static final List<String> CONTENDERS = List.of("ours", "wrapper_iam");
 
     /** The wrapper's failover, topology and monitoring options, the same for both contenders. */
@@ -141,8 +148,8 @@ public final class Failover {
     }
 
     /** What one round of one contender saw. */
-    private record Outcome(long failoverNanos, long promotedNanos, long accepted, long refused, long mints,
-            int reopened, String sqlStates) {
+    private record Outcome(long failoverNanos, long promotedNanos, long afterPromotionNanos, long accepted,
+            long refused, String refusals, long mints, int reopened, String sqlStates) {
     }
 
     static Properties measure(int rounds, int warmups) throws Exception {
@@ -188,6 +195,8 @@ public final class Failover {
             if (!os.isEmpty()) {
                 out.setProperty(c + ".samples_ns", join(os.stream().mapToLong(Outcome::failoverNanos).toArray()));
                 out.setProperty(c + ".promoted_ns", join(os.stream().mapToLong(Outcome::promotedNanos).toArray()));
+                out.setProperty(c + ".after_promotion_ns",
+                        join(os.stream().mapToLong(Outcome::afterPromotionNanos).toArray()));
                 out.setProperty(c + ".logins_accepted", join(os.stream().mapToLong(Outcome::accepted).toArray()));
                 out.setProperty(c + ".logins_refused", join(os.stream().mapToLong(Outcome::refused).toArray()));
                 out.setProperty(c + ".mints", join(os.stream().mapToLong(Outcome::mints).toArray()));
@@ -195,6 +204,9 @@ public final class Failover {
                 StringJoiner states = new StringJoiner(" | ");
                 os.forEach(o -> states.add(o.sqlStates()));
                 out.setProperty(c + ".sql_states", states.toString());
+                StringJoiner refusals = new StringJoiner(" | ");
+                os.stream().map(Outcome::refusals).filter(x -> !x.isEmpty()).forEach(refusals::add);
+                out.setProperty(c + ".refusals", refusals.toString());
             }
             if (errors.containsKey(c)) {
                 out.setProperty(c + ".error", errors.get(c));
@@ -218,6 +230,10 @@ public final class Failover {
             Thread.sleep(PAUSE_MS);
         }
         Client client = new Client(source, first, expected, aurora);
+        Promotion promotion = new Promotion(aurora);
+        Thread watcher = new Thread(promotion, "b7-promotion");
+        watcher.setDaemon(true);
+        watcher.start();
         aurora.clearAuthAttempts();
         client.mintsBefore = source.mints();
         Thread thread = new Thread(client, "b7-client");
@@ -229,6 +245,8 @@ public final class Failover {
         aurora.failover();
         long promoted = System.nanoTime();
         thread.join(ROUND_LIMIT_MS);
+        promotion.stop = true;
+        watcher.join(10_000);
         if (client.done == 0) {
             client.stop = true;
             thread.join(10_000);
@@ -245,8 +263,51 @@ public final class Failover {
                 // closing a connection of a failed-over session
             }
         }
-        return new Outcome(client.done - killed, promoted - killed, accepted, attempts.size() - accepted,
+        if (promotion.at == 0) {
+            throw new IllegalStateException("the new writer's server was not seen out of recovery: "
+                    + promotion.last);
+        }
+        return new Outcome(client.done - killed, promoted - killed, client.done - promotion.at, accepted,
+                attempts.size() - accepted, refusals(attempts),
                 client.mintsAtDone - client.mintsBefore, client.reopened, client.states.toString());
+    }
+
+    /**
+     * Watches the standby's own server (no gateway, the admin login) for the moment it leaves recovery, so that the
+     * part of the failover after the promotion, the contenders' own, can be told from the kit's.
+     */
+    private static final class Promotion implements Runnable {
+        private final LocalAurora aurora;
+        volatile long at;
+        volatile boolean stop;
+        volatile String last = "not asked yet";
+
+        Promotion(LocalAurora aurora) {
+            this.aurora = aurora;
+        }
+
+        @Override
+        public void run() {
+            String standby = aurora.instanceHosts().get(1);
+            try (Connection c = java.sql.DriverManager.getConnection(aurora.backendJdbcUrl(standby),
+                    aurora.backendAdminUser(), aurora.backendAdminPassword());
+                 Statement s = c.createStatement()) {
+                while (!stop) {
+                    try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_is_in_recovery()")) {
+                        rs.next();
+                        if (!rs.getBoolean(1)) {
+                            at = System.nanoTime();
+                            return;
+                        }
+                    }
+                    Thread.sleep(2);
+                }
+            } catch (SQLException e) {
+                last = Probe.describe(e, null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Queries until an answer comes from {@code expected} (the new writer, out of recovery). */
@@ -305,6 +366,17 @@ public final class Failover {
                 }
             }
         }
+    }
+
+    /** The refused logins: when (after the kill), where and why. */
+    private static String refusals(List<AuthAttempt> attempts) {
+        StringJoiner j = new StringJoiner(", ");
+        for (AuthAttempt a : attempts) {
+            if (!a.accepted()) {
+                j.add(a.time() + " " + a.sniHostName() + " " + a.reason());
+            }
+        }
+        return j.toString();
     }
 
     private static String whoAmI(Connection c) throws SQLException {
@@ -419,6 +491,7 @@ public final class Failover {
     static void report(Properties p, Results results, int rounds) {
         String k = "B7.postgresql.";
         Map<String, double[]> ms = new LinkedHashMap<>();
+        Map<String, double[]> afterPromotion = new LinkedHashMap<>();
         for (String c : CONTENDERS) {
             double[] samples = millis(p.getProperty(c + ".samples_ns", ""));
             if (samples.length == 0) {
@@ -434,6 +507,14 @@ public final class Failover {
             results.value(k + c + "_ms_per_round", toList(samples));
             results.value(k + c + "_n", samples.length);
             results.value(k + c + "_kit_promotion_ms", Stats.median(millis(p.getProperty(c + ".promoted_ns"))));
+            double[] after = millis(p.getProperty(c + ".after_promotion_ns", ""));
+            if (after.length > 0) {
+                afterPromotion.put(c, after);
+                results.value(k + c + "_after_promotion_ms", Stats.median(after));
+                results.value(k + c + "_after_promotion_ms_p10_p90", List.of(Stats.percentile(after, 10),
+                        Stats.percentile(after, 90)));
+                results.value(k + c + "_after_promotion_ms_per_round", toList(after));
+            }
             double[] accepted = numbers(p.getProperty(c + ".logins_accepted"));
             results.value(k + c + "_logins_accepted_per_round", toList(accepted));
             results.value(k + c + "_logins_refused", Arrays.stream(numbers(p.getProperty(c + ".logins_refused")))
@@ -442,6 +523,10 @@ public final class Failover {
             results.value(k + c + "_reconnects_per_round", toList(numbers(p.getProperty(c + ".reopened"))));
             results.note("B7 " + c + ": SQLStates the client saw per round (state=count): "
                     + p.getProperty(c + ".sql_states", "") + ".");
+            if (!p.getProperty(c + ".refusals", "").isEmpty()) {
+                results.note("B7 " + c + ": logins the kit refused (time, TLS name, reason): "
+                        + p.getProperty(c + ".refusals") + ".");
+            }
             if (p.getProperty(c + ".error") != null) {
                 results.note("B7 " + c + ": a round failed: " + p.getProperty(c + ".error"));
             }
@@ -458,17 +543,27 @@ public final class Failover {
         } else {
             results.ratioNotAvailable(KEY, DESCRIPTION, "a contender had no successful round; see b7-postgresql.log");
         }
+        if (afterPromotion.size() == CONTENDERS.size()) {
+            results.ratio(AFTER_PROMOTION_KEY, Stats.ratioOfMedians(afterPromotion.get("ours"),
+                    afterPromotion.get("wrapper_iam")), Stats.ratioOfMediansInterval(afterPromotion.get("ours"),
+                    afterPromotion.get("wrapper_iam"), AFTER_PROMOTION_KEY.hashCode()),
+                    "B7 PostgreSQL Aurora failover, from the standby leaving recovery to the first query on it as the "
+                            + "writer: ours / AWS wrapper iam plugin (time, no target)");
+        }
         results.note("B7: a two-instance LocalAurora PostgreSQL (primary + hot standby), " + rounds + " rounds per "
                 + "contender after " + p.getProperty("warmups", "1") + " warm-up round(s), contenders and the first "
                 + "of each round alternating. Time from the kill of the writer (LocalAurora.failover(): sessions cut, "
                 + "port closed, standby promoted, whose own duration is the kit_promotion_ms value) to the end of the "
-                + "first query answered by the new writer out of recovery, one connection queried every " + PAUSE_MS
-                + " ms. Both with failover2 and efm2 and " + SETTINGS + ", connectTimeout and the login's read bound "
-                + TIMEOUT_MS + " ms. Ours: RdsIam.dataSource with rdsiam.wrapperPlugins=failover2,efm2. The "
-                + "wrapper: wrapperPlugins=iam,failover2,efm2, sslmode=verify-full with the kit's CA, the same routes "
-                + "through a socketFactory. Logins are the kit's, tokens are ours' tokensMinted and the wrapper's "
-                + "credential resolutions (one per token it signs), both from the kill to that query. The wrapper's "
-                + "resources (monitors, caches, its token cache included) are released after every round of both.");
+                + "first query answered by the new writer out of recovery; after_promotion counts from the moment the "
+                + "standby's server (watched directly, every 2 ms) left recovery (it still holds the kit's topology "
+                + "and certificate update that follows); one connection queried every "
+                + PAUSE_MS + " ms. Both with failover2 and efm2 and " + SETTINGS + ", connectTimeout and the login's "
+                + "read bound " + TIMEOUT_MS + " ms. Ours: RdsIam.dataSource with "
+                + "rdsiam.wrapperPlugins=failover2,efm2. The wrapper: wrapperPlugins=iam,failover2,efm2, "
+                + "sslmode=verify-full with the kit's CA, the same routes through a socketFactory. Logins are the "
+                + "kit's, tokens are ours' tokensMinted and the wrapper's credential resolutions (one per token it "
+                + "signs), both from the kill to that query. The wrapper's resources (monitors, caches, its token "
+                + "cache included) are released after every round of both.");
     }
 
     private static double[] millis(String nanos) {

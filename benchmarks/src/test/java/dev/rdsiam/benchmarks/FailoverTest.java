@@ -18,6 +18,7 @@ class FailoverTest {
         Properties p = new Properties();
         p.setProperty("ours.samples_ns", "400000000,500000000,600000000");
         p.setProperty("ours.promoted_ns", "390000000,400000000,410000000");
+        p.setProperty("ours.after_promotion_ns", "30000000,40000000,50000000");
         p.setProperty("ours.logins_accepted", "2,2,3");
         p.setProperty("ours.logins_refused", "0,0,0");
         p.setProperty("ours.mints", "2,2,2");
@@ -25,6 +26,7 @@ class FailoverTest {
         p.setProperty("ours.sql_states", "{08S02=1} | {08S02=1} | {08S02=1}");
         p.setProperty("wrapper_iam.samples_ns", "500000000,1000000000,800000000");
         p.setProperty("wrapper_iam.promoted_ns", "390000000,400000000,410000000");
+        p.setProperty("wrapper_iam.after_promotion_ns", "20000000,80000000,40000000");
         p.setProperty("wrapper_iam.logins_accepted", "2,2,2");
         p.setProperty("wrapper_iam.logins_refused", "0,1,0");
         p.setProperty("wrapper_iam.mints", "2,3,2");
@@ -45,6 +47,7 @@ class FailoverTest {
         Results r = results();
         Failover.report(probe(), r, 3);
         assertThat(r.ratios().get(Failover.KEY)).isEqualTo(500.0 / 800.0);
+        assertThat(r.ratios().get(Failover.AFTER_PROMOTION_KEY)).isEqualTo(40.0 / 40.0);
         assertThat(r.values()).containsEntry("B7.postgresql.ours_ms", 500.0)
                 .containsEntry("B7.postgresql.wrapper_iam_ms", 800.0)
                 .containsEntry("B7.postgresql.wrapper_iam_ms_min_max", List.of(500.0, 1000.0))
@@ -52,7 +55,8 @@ class FailoverTest {
                 .containsEntry("B7.postgresql.wrapper_iam_logins_refused", 1.0)
                 .containsEntry("B7.postgresql.wrapper_iam_tokens_minted_per_round", List.of(2.0, 3.0, 2.0))
                 .containsEntry("B7.postgresql.kit_reset_ms", 2500.0)
-                .containsEntry("B7.postgresql.ours_n", 3);
+                .containsEntry("B7.postgresql.ours_n", 3)
+                .containsEntry("B7.postgresql.wrapper_iam_after_promotion_ms_per_round", List.of(20.0, 80.0, 40.0));
         r.target(Failover.KEY, Results.Op.AT_MOST, 1.0);
         assertThat(r.verdicts()).singleElement().satisfies(v -> assertThat(v.met()).isTrue());
         assertThat(r.toJson()).contains("\"" + Failover.KEY + "\": 0.625");
