@@ -153,6 +153,9 @@ public final class Harness {
             if (runs(only, "memory")) {
                 h.memory();
             }
+            if (runs(only, "B7")) {
+                h.failover();
+            }
         }
         addTargets(results);
         results.note("Versions: " + Machine.versions() + ".");
@@ -680,6 +683,21 @@ public final class Harness {
         }
     }
 
+    // ---------------------------------------------------------------- B7 (Failover.java)
+
+    private void failover() {
+        int rounds = Failover.rounds(plan);
+        LOG.info("B7 Aurora failover, postgresql: {} rounds per contender after {} warm-up", rounds,
+                Failover.warmups(plan));
+        try {
+            Properties p = probe(Failover.class, List.of("-Xms512m", "-Xmx512m"), "b7-postgresql",
+                    Integer.toString(rounds), Integer.toString(Failover.warmups(plan)));
+            Failover.report(p, results, rounds);
+        } catch (ProbeFailure f) {
+            results.ratioNotAvailable(Failover.KEY, Failover.DESCRIPTION, f.getMessage());
+        }
+    }
+
     // ---------------------------------------------------------------- targets
 
     private static void addTargets(Results r) {
@@ -708,6 +726,7 @@ public final class Harness {
             r.target("B6." + e + ".ours_mints", Results.Op.EXACTLY, 1);
             r.target("B6." + e + ".ours_vs_wrapper", Results.Op.AT_MOST, 0.6);
         }
+        r.target(Failover.KEY, Results.Op.AT_MOST, 1.0);
     }
 
     // ---------------------------------------------------------------- plumbing
