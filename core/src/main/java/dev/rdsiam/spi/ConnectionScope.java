@@ -36,6 +36,8 @@ public final class ConnectionScope {
     private final String identityHost;
     private final int identityPort;
     private final RdsIamConfig.Route dial;
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> onDial =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private ConnectionScope(ConnectorContext context, String identityHost, int identityPort, RdsIamConfig.Route dial) {
         this.context = context;
@@ -137,6 +139,23 @@ public final class ConnectionScope {
     /** Where the socket goes: the route of the identity, or the identity itself. */
     public RdsIamConfig.Route dial() {
         return dial;
+    }
+
+    /**
+     * Runs {@code hook} once, when the driver's socket factory is created or dials for this connection: by then the
+     * driver has read the connection's properties (a wrapper front uses it to end a window in which it holds
+     * properties shared with other threads).
+     */
+    public void onDial(Runnable hook) {
+        onDial.set(hook);
+    }
+
+    /** Called by the drivers' socket factories when they start on this connection; runs the {@link #onDial} hook. */
+    public void dialing() {
+        Runnable hook = onDial.getAndSet(null);
+        if (hook != null) {
+            hook.run();
+        }
     }
 
     /** A TLS factory that verifies the server against {@link #identityHost()} (chain, host name, SNI). */

@@ -2,6 +2,7 @@ package dev.rdsiam.awswrapper.internal;
 
 import dev.rdsiam.Engine;
 import dev.rdsiam.RdsIamConfig;
+import dev.rdsiam.spi.ConnectionScope;
 import dev.rdsiam.spi.Connector;
 import dev.rdsiam.spi.ConnectorContext;
 import dev.rdsiam.spi.Logins;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.jdbc.ConnectionPluginFactory;
@@ -125,13 +127,41 @@ public final class WrapperFront implements WrapperConnector {
                 hostSpec.isPortSpecified() ? hostSpec.getPort() : port);
         String user = props.getProperty("user", config.user());
         return logins.login(identity, port, asked, user, token -> engine.driverCall(() -> {
+            // the wrapper hands the driver this Properties object, which its monitors' threads share (the topology
+            // monitor's workers connect to several instances at once): the token goes in only while no other
+            // login can write it, until the driver has read it (its socket factory starts), then comes out again
+            Runnable release = acquirePasswordWindow();
+            ConnectionScope.current().onDial(release);
             props.setProperty("password", token.value());
             try {
                 return engine.opened(connectFunc.call());
             } finally {
-                props.remove("password"); // no token left in properties the wrapper copies, keeps or logs
+                release.run();
+                props.remove("password", token.value()); // no token left where the wrapper copies, keeps or logs
             }
         }));
+    }
+
+    /** Guards the moment a token sits in wrapper properties until the driver has copied them (no I/O in it). */
+    private static final java.util.concurrent.Semaphore PASSWORD_WINDOW = new java.util.concurrent.Semaphore(1);
+
+    private Runnable acquirePasswordWindow() throws SQLException {
+        try {
+            if (!PASSWORD_WINDOW.tryAcquire(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new SQLException("another login through the AWS wrapper held its properties for longer than "
+                        + "rdsiam.connectTimeout (DataSource '" + config.name() + "')", "08001");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting to log in (DataSource '" + config.name() + "')",
+                    "08001", e);
+        }
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                PASSWORD_WINDOW.release();
+            }
+        };
     }
 
     private static int parsePort(String s) {

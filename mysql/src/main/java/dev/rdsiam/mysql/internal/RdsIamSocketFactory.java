@@ -35,6 +35,7 @@ public final class RdsIamSocketFactory implements SocketFactory {
             throws IOException {
         scope = ConnectionScope.find().orElseThrow(() -> new SocketException("the rds-iam-jdbc socket factory is "
                 + "only usable through an rds-iam-jdbc DataSource"));
+        scope.dialing();
         RuntimeProperty<Integer> st = props.getIntegerProperty(PropertyKey.socketTimeout);
         socketTimeout = st.getValue() == null ? 0 : st.getValue();
         raw = scope.routeSocketFactory().createSocket(host, port);

@@ -21,7 +21,9 @@ public final class PgRouteSocketFactory extends SocketFactory {
      * @param info the connection properties (unused: the connection's endpoint comes from its {@link ConnectionScope})
      */
     public PgRouteSocketFactory(Properties info) {
-        this.delegate = ConnectionScope.current().routeSocketFactory();
+        ConnectionScope scope = ConnectionScope.current();
+        scope.dialing();
+        this.delegate = scope.routeSocketFactory();
     }
 
     @Override
