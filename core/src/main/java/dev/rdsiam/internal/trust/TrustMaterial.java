@@ -393,10 +393,16 @@ public final class TrustMaterial {
         }
     }
 
+    /** At most this many TLS client sessions are kept per DataSource (resumption needs one per endpoint). */
+    static final int CLIENT_SESSIONS = 256;
+
     private static SSLContext tlsContext(TrustManager trustManager) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, new TrustManager[] {trustManager}, null);
+            // servers hand out a new session ticket on every login; the JDK keeps up to 20480 client sessions for a
+            // day by default, which a pool that churns grows into megabytes: a DataSource talks to a few endpoints
+            ctx.getClientSessionContext().setSessionCacheSize(CLIENT_SESSIONS);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build the TLS context: " + e.getMessage(), e);

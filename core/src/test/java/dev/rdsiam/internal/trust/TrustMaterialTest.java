@@ -59,6 +59,13 @@ class TrustMaterialTest {
     }
 
     @Test
+    void clientSessionCache_isBounded_notTheJdksTwentyThousand() {
+        TrustMaterial t = TrustMaterial.forChoice(Trust.AUTO, null, false);
+        assertThat(t.sslContext().getClientSessionContext().getSessionCacheSize())
+                .isEqualTo(TrustMaterial.CLIENT_SESSIONS).isLessThan(20480);
+    }
+
+    @Test
     void auto_trustsTheRdsBundle_forADbEndpoint() {
         TrustMaterial t = TrustMaterial.forChoice(Trust.AUTO, null, false);
         assertThat(t.description()).isEqualTo("Amazon RDS CA bundle (108 certificates)");
