@@ -126,29 +126,19 @@ public final class Harness {
                 h.pooledHotPath();
             }
             if (runs(only, "B1") || only.contains("B1alloc")) {
-                for (Engine e : ENGINES) {
-                    h.allocation(e);
-                }
+                ENGINES.forEach(h::allocation);
             }
             if (runs(only, "B2")) {
-                for (Engine e : ENGINES) {
-                    h.connectTimes(e);
-                }
+                ENGINES.forEach(h::connectTimes);
             }
             if (runs(only, "B4")) {
-                for (Engine e : ENGINES) {
-                    h.coldStart(e);
-                }
+                ENGINES.forEach(h::coldStart);
             }
             if (runs(only, "B5")) {
-                for (Engine e : ENGINES) {
-                    h.firstRow(e);
-                }
+                ENGINES.forEach(h::firstRow);
             }
             if (runs(only, "B6")) {
-                for (Engine e : ENGINES) {
-                    h.reconnectStorm(e);
-                }
+                ENGINES.forEach(h::reconnectStorm);
             }
             if (runs(only, "memory")) {
                 h.memory();

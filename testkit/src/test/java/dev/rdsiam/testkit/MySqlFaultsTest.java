@@ -9,8 +9,6 @@ import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -171,41 +169,6 @@ class MySqlFaultsTest {
 
     @Test
     void endedSessions_closedKilledOrCutByARestart_leaveNoneOpenAtTheGateway(LocalRds rds) throws Exception {
-        String token = SdkTokens.token(rds);
-        for (int i = 0; i < 3; i++) {
-            try (Connection c = MySqlClients.connect(rds, token)) {
-                assertThat(c.isValid(5)).isTrue();
-            }
-        }
-        awaitOpenSessions(rds, 0);
-        List<Connection> killed = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            killed.add(MySqlClients.connect(rds, token));
-        }
-        awaitOpenSessions(rds, 3);
-        rds.killSessions();
-        for (Connection c : killed) {
-            assertThatThrownBy(() -> c.createStatement().execute("SELECT 1")).isInstanceOf(SQLException.class);
-            c.close();
-        }
-        awaitOpenSessions(rds, 0);
-        List<Connection> cut = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            cut.add(MySqlClients.connect(rds, token));
-        }
-        rds.restart(Duration.ofMillis(100));
-        for (Connection c : cut) {
-            c.close();
-        }
-        awaitOpenSessions(rds, 0);
-    }
-
-    /** Waits for the gateway to notice that sessions ended (its relay sees the close a moment after the client). */
-    private static void awaitOpenSessions(LocalRds rds, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (rds.openSessions() != expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(rds.openSessions()).as("sessions the gateway holds open").isEqualTo(expected);
+        GatewaySessions.endedSessionsLeaveNoneOpen(rds, MySqlClients::connect);
     }
 }
